@@ -1,0 +1,1 @@
+package chatterbox; public final class ChatterBoxMain { public static void main(String[] a) {} }

@@ -1,0 +1,1 @@
+package chatterbox.kyc; public final class KycMain { public static void main(String[] a) {} }

@@ -1,0 +1,127 @@
+package chatterbox.platform.persistence;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+
+/**
+ * Where a service keeps its events: PostgreSQL in production (one schema per service, so the KYC
+ * data can live apart from the app's), or an embedded H2 file when no database is configured.
+ *
+ * <p>Read from a HOCON block such as {@code chatterbox.db} with the keys {@code url}, {@code user},
+ * {@code password}, {@code schema} and {@code pool-size}.
+ */
+public record Database(String url, String user, String password, String schema, int poolSize) {
+
+  private static final Logger log = LoggerFactory.getLogger(Database.class);
+
+  public enum Dialect {
+    POSTGRES("org.postgresql.Driver", "slick.jdbc.PostgresProfile$"),
+    H2("org.h2.Driver", "slick.jdbc.H2Profile$");
+
+    final String driver;
+    final String slickProfile;
+
+    Dialect(String driver, String slickProfile) {
+      this.driver = driver;
+      this.slickProfile = slickProfile;
+    }
+
+    /** Folder name of this dialect's migrations. */
+    public String folder() {
+      return name().toLowerCase();
+    }
+  }
+
+  public Database {
+    if (url == null || url.isBlank()) throw new IllegalArgumentException("database url is empty");
+    if (!schema.matches("[a-z_][a-z0-9_]{0,62}")) {
+      throw new IllegalArgumentException("database schema must match [a-z_][a-z0-9_]*: " + schema);
+    }
+  }
+
+  public static Database fromConfig(Config block) {
+    return new Database(
+        block.getString("url"),
+        block.getString("user"),
+        block.getString("password"),
+        block.getString("schema"),
+        block.getInt("pool-size"));
+  }
+
+  public Dialect dialect() {
+    if (url.startsWith("jdbc:postgresql:")) return Dialect.POSTGRES;
+    if (url.startsWith("jdbc:h2:")) return Dialect.H2;
+    throw new IllegalArgumentException("unsupported database url (PostgreSQL or H2 only): " + url.replaceAll("\\?.*", ""));
+  }
+
+  /**
+   * The URL every connection uses. On PostgreSQL it selects the service's schema, so the journal,
+   * the read models and Flyway's history all live there. An H2 file belongs to one service anyway.
+   */
+  public String connectionUrl() {
+    if (dialect() != Dialect.POSTGRES) return url;
+    return url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+  }
+
+  /** Creates or migrates the schema: the journal tables first, then the service's own tables. */
+  public void migrate(String serviceMigrations) {
+    migrate("db/journal/" + dialect().folder(), "flyway_journal_history");
+    migrate(serviceMigrations + "/" + dialect().folder(), "flyway_schema_history");
+  }
+
+  private void migrate(String location, String historyTable) {
+    var flyway = Flyway.configure()
+        .dataSource(url, user, password)
+        .locations("classpath:" + location)
+        .table(historyTable)
+        .failOnMissingLocations(false);
+    if (dialect() == Dialect.POSTGRES) flyway.schemas(schema).createSchemas(true);
+    var result = flyway.load().migrate();
+    log.info("Schema {} at {}: {} migration(s) applied from {}", schema, redactedUrl(), result.migrationsExecuted, location);
+  }
+
+  /** The URL without its query string, which may carry credentials. */
+  public String redactedUrl() {
+    return url.replaceAll("[?;].*", "");
+  }
+
+  /**
+   * The akka-persistence-jdbc configuration for this database: journal, snapshots and the read
+   * journal share one connection pool.
+   */
+  public Config persistenceConfig() {
+    var dialect = dialect();
+    Map<String, Object> db = Map.of(
+        "url", connectionUrl(),
+        "user", user,
+        "password", password,
+        "driver", dialect.driver,
+        "numThreads", poolSize,
+        "maxConnections", poolSize,
+        "minConnections", Math.min(2, poolSize));
+    return ConfigFactory.parseMap(Map.of(
+            "akka.persistence.journal.plugin", "jdbc-journal",
+            "akka.persistence.snapshot-store.plugin", "jdbc-snapshot-store",
+            "akka-persistence-jdbc.shared-databases.slick.profile", dialect.slickProfile,
+            "jdbc-journal.use-shared-db", "slick",
+            "jdbc-snapshot-store.use-shared-db", "slick",
+            "jdbc-read-journal.use-shared-db", "slick"))
+        .withValue("akka-persistence-jdbc.shared-databases.slick.db", ConfigValueFactory.fromMap(db));
+  }
+
+  /** Applies {@link #persistenceConfig()} on top of a service's configuration. */
+  public Config overlay(Config serviceConfig) {
+    return persistenceConfig().withFallback(serviceConfig);
+  }
+
+  @Override
+  public String toString() {
+    return "Database[" + redactedUrl() + ", schema=" + schema + "]";
+  }
+}
