@@ -1,1 +1,20 @@
-package chatterbox; public final class ChatterBoxMain { public static void main(String[] a) {} }
+package chatterbox;
+
+import com.typesafe.config.ConfigFactory;
+import org.slf4j.LoggerFactory;
+
+/** {@code java -jar app.jar}: one app node, configured by chatterbox.conf and CHATTERBOX_* variables. */
+public final class ChatterBoxMain {
+
+  private ChatterBoxMain() {}
+
+  public static void main(String[] args) {
+    try {
+      var app = ChatterBoxApp.start(ConfigFactory.load(ChatterBoxApp.ROOT));
+      app.system().getWhenTerminated().thenRun(() -> System.exit(0));
+    } catch (RuntimeException e) {
+      LoggerFactory.getLogger(ChatterBoxMain.class).error("{}", e.getMessage(), e);
+      System.exit(1);
+    }
+  }
+}

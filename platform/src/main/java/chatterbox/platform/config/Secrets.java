@@ -1,9 +1,8 @@
 package chatterbox.platform.config;
 
+import chatterbox.platform.crypto.HmacSha256;
 import com.typesafe.config.Config;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -43,8 +42,6 @@ public final class Secrets {
 
   /** Compares two secrets in time that does not depend on where they differ. */
   public static boolean constantTimeEquals(String expected, String given) {
-    if (expected == null || given == null) return false;
-    return MessageDigest.isEqual(
-        expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
+    return HmacSha256.equal(expected, given);
   }
 }

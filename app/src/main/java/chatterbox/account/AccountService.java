@@ -1,0 +1,108 @@
+package chatterbox.account;
+
+import akka.Done;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import akka.cluster.sharding.typed.javadsl.EntityRef;
+import akka.japi.function.Function;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * What the HTTP API and the gateway ask of accounts: logins, tokens, PIN checks. Each question goes
+ * to the one account entity that owns the username, wherever in the cluster it lives.
+ */
+public final class AccountService {
+
+  public sealed interface LoginResult {}
+
+  public record LoggedIn(String token, SessionTokens.Session session) implements LoginResult {}
+
+  /** Unknown user or wrong PIN: deliberately the same answer. */
+  public record BadCredentials() implements LoginResult {}
+
+  public record Locked(Instant until) implements LoginResult {}
+
+  private final ClusterSharding sharding;
+  private final PinHasher pins;
+  private final SessionTokens tokens;
+  private final Duration askTimeout;
+  private final Clock clock;
+
+  public AccountService(ActorSystem<?> system, PinHasher pins, SessionTokens tokens, Duration askTimeout, Clock clock) {
+    this.sharding = ClusterSharding.get(system);
+    this.pins = pins;
+    this.tokens = tokens;
+    this.askTimeout = askTimeout;
+    this.clock = clock;
+  }
+
+  public CompletionStage<LoginResult> login(String rawUsername, String pin) {
+    if (!Username.isValid(rawUsername) || pin == null || !pin.matches("\\d{4}")) {
+      return CompletableFuture.completedFuture(new BadCredentials());
+    }
+    var username = Username.normalize(rawUsername);
+    return verifyPin(username, pin).thenApply(check -> {
+      if (check instanceof Account.PinAccepted) {
+        var issued = tokens.issue(username, clock.instant());
+        return new LoggedIn(issued.token(), issued.session());
+      }
+      if (check instanceof Account.LockedOut locked) return new Locked(locked.until());
+      return new BadCredentials();
+    });
+  }
+
+  /** Checks {@code pin} against the account; every failure counts towards the lockout. */
+  public CompletionStage<Account.PinCheck> verifyPin(String username, String pin) {
+    var hash = pins.hash(username, pin);
+    return ask(username, replyTo -> new Account.VerifyPin(hash, clock.instant(), replyTo));
+  }
+
+  /** The session behind a bearer token: signed by us, not expired, not logged out. */
+  public CompletionStage<Optional<SessionTokens.Session>> authenticate(String token) {
+    var verified = tokens.verify(token, clock.instant());
+    if (verified.isEmpty()) return CompletableFuture.completedFuture(Optional.empty());
+    var session = verified.get();
+    return this.<Account.SessionCheck>ask(session.username(),
+            replyTo -> new Account.CheckSession(session.sessionId(), clock.instant(), replyTo))
+        .thenApply(check -> check.valid() ? verified : Optional.empty());
+  }
+
+  public CompletionStage<Done> logout(SessionTokens.Session session) {
+    return ask(session.username(),
+        replyTo -> new Account.RevokeSession(session.sessionId(), session.expiresAt(), clock.instant(), replyTo));
+  }
+
+  public CompletionStage<Account.Summary> summary(String username) {
+    return ask(username, replyTo -> new Account.GetSummary(clock.instant(), replyTo));
+  }
+
+  /** Whether {@code username} names a registered, active account. */
+  public CompletionStage<Boolean> isActive(String username) {
+    if (!Username.isValid(username)) return CompletableFuture.completedFuture(false);
+    return summary(Username.normalize(username)).thenApply(s -> Account.Summary.ACTIVE.equals(s.status()));
+  }
+
+  public CompletionStage<Done> unlock(String username) {
+    return ask(username, Account.Unlock::new);
+  }
+
+  <R> CompletionStage<R> ask(String username, Function<ActorRef<R>, Account.Command> message) {
+    EntityRef<Account.Command> account = sharding.entityRefFor(Account.ENTITY_TYPE_KEY, username);
+    return account.ask(message, askTimeout);
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  PinHasher pins() {
+    return pins;
+  }
+}

@@ -1,0 +1,74 @@
+package chatterbox.platform.runtime;
+
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Behavior;
+import akka.http.javadsl.Http;
+import akka.http.javadsl.ServerBinding;
+import akka.http.javadsl.server.Route;
+import chatterbox.platform.cluster.SelfJoin;
+import chatterbox.platform.config.Secrets;
+import chatterbox.platform.persistence.Database;
+import com.typesafe.config.Config;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+
+/**
+ * How both services start: check the secrets, migrate the database, start the actor system on it,
+ * join the cluster, and serve HTTP. Each service passes its own configuration root
+ * ({@code chatterbox} or {@code kyc}), which holds {@code env}, {@code db}, {@code secrets},
+ * {@code http} and {@code cluster.join-self}.
+ */
+public final class ServiceNode {
+
+  private static final Logger log = LoggerFactory.getLogger(ServiceNode.class);
+
+  private ServiceNode() {}
+
+  /** The checked, migrated database of the service under {@code root}. */
+  public static Database prepareDatabase(Config config, String root, String migrations) {
+    var settings = config.getConfig(root);
+    boolean production = "production".equals(settings.getString("env"));
+    Secrets.checkForProduction(settings.getConfig("secrets"), root + ".secrets", production);
+    var database = Database.fromConfig(settings.getConfig("db"));
+    if (production && database.dialect() != Database.Dialect.POSTGRES) {
+      throw new IllegalStateException("Refusing to start in production on the embedded store: set the database URL");
+    }
+    database.migrate(migrations);
+    return database;
+  }
+
+  /** Starts the actor system named {@code name} journaling to {@code database}. */
+  public static <T> ActorSystem<T> startSystem(Behavior<T> guardian, String name, Config config, String root, Database database) {
+    var system = ActorSystem.create(guardian, name, database.overlay(config));
+    SelfJoin.joinIfConfigured(system, root + ".cluster.join-self");
+    return system;
+  }
+
+  /** Serves {@code route} on {@code root.http.host}:{@code root.http.port}; unbinds on shutdown. */
+  public static CompletionStage<ServerBinding> serve(ActorSystem<?> system, String root, Route route) {
+    var http = system.settings().config().getConfig(root + ".http");
+    return Http.get(system)
+        .newServerAt(http.getString("host"), http.getInt("port"))
+        .bind(route)
+        .thenApply(binding -> {
+          log.info("{} serving HTTP on {}", system.name(), binding.localAddress());
+          return binding.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
+        });
+  }
+
+  /** Blocks the calling (main) thread until the binding is up, or exits when it cannot be. */
+  public static <T> T awaitOrExit(CompletionStage<T> stage, ActorSystem<?> system, Function<Throwable, String> describe) {
+    try {
+      return stage.toCompletableFuture().get();
+    } catch (Exception e) {
+      log.error("Startup failed: {}", describe.apply(e));
+      system.terminate();
+      System.exit(1);
+      return null;
+    }
+  }
+}
