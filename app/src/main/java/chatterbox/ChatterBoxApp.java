@@ -17,6 +17,7 @@ import chatterbox.platform.runtime.ServiceNode;
 import com.typesafe.config.Config;
 
 import java.time.Clock;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -36,7 +37,16 @@ public final class ChatterBoxApp {
     this.binding = binding;
   }
 
-  /** Starts a node on {@code config} (loaded from {@code chatterbox.conf} plus overrides). */
+  /**
+   * The node's configuration: {@code overrides}, then the overlay file named by
+   * {@code CHATTERBOX_CONFIG_FILE}, then {@code chatterbox.conf} with its {@code CHATTERBOX_*}
+   * variables (see {@link ServiceNode#loadConfig}).
+   */
+  public static Config config(Map<String, ?> overrides) {
+    return ServiceNode.loadConfig(ROOT, "CHATTERBOX_CONFIG_FILE", overrides);
+  }
+
+  /** Starts a node on {@code config} (see {@link #config}). */
   public static ChatterBoxApp start(Config config) {
     var database = ServiceNode.prepareDatabase(config, ROOT, "db/app");
     ActorSystem<Void> system = ServiceNode.startSystem(Behaviors.empty(), "chatterbox", config, ROOT, database);

@@ -1,7 +1,8 @@
 package chatterbox;
 
-import com.typesafe.config.ConfigFactory;
 import org.slf4j.LoggerFactory;
+
+import java.util.Map;
 
 /** {@code java -jar app.jar}: one app node, configured by chatterbox.conf and CHATTERBOX_* variables. */
 public final class ChatterBoxMain {
@@ -10,7 +11,7 @@ public final class ChatterBoxMain {
 
   public static void main(String[] args) {
     try {
-      var app = ChatterBoxApp.start(ConfigFactory.load(ChatterBoxApp.ROOT));
+      var app = ChatterBoxApp.start(ChatterBoxApp.config(Map.of()));
       app.system().getWhenTerminated().thenRun(() -> System.exit(0));
     } catch (RuntimeException e) {
       LoggerFactory.getLogger(ChatterBoxMain.class).error("{}", e.getMessage(), e);

@@ -69,21 +69,31 @@ public record Database(String url, String user, String password, String schema, 
     return url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
   }
 
-  /** Creates or migrates the schema: the journal tables first, then the service's own tables. */
+  /**
+   * Creates or migrates the schema: the journal tables first, then the service's own tables from
+   * {@code <serviceMigrations>/common} (portable SQL) and {@code <serviceMigrations>/<dialect>}.
+   */
   public void migrate(String serviceMigrations) {
-    migrate("db/journal/" + dialect().folder(), "flyway_journal_history");
-    migrate(serviceMigrations + "/" + dialect().folder(), "flyway_schema_history");
+    migrate("flyway_journal_history", "db/journal/" + dialect().folder());
+    migrate("flyway_schema_history", serviceMigrations + "/common", serviceMigrations + "/" + dialect().folder());
   }
 
-  private void migrate(String location, String historyTable) {
+  private void migrate(String historyTable, String... locations) {
     var flyway = Flyway.configure()
         .dataSource(url, user, password)
-        .locations("classpath:" + location)
+        .locations(java.util.Arrays.stream(locations).map(l -> "classpath:" + l).toArray(String[]::new))
         .table(historyTable)
-        .failOnMissingLocations(false);
+        .failOnMissingLocations(false)
+        // Through logback like everything else (Flyway would otherwise pick java.util.logging).
+        .loggers("slf4j")
+        // Two histories share one schema: the second step finds the first one's tables, so its
+        // history starts below version 1 instead of refusing a non-empty schema.
+        .baselineOnMigrate(true)
+        .baselineVersion("0");
     if (dialect() == Dialect.POSTGRES) flyway.schemas(schema).createSchemas(true);
     var result = flyway.load().migrate();
-    log.info("Schema {} at {}: {} migration(s) applied from {}", schema, redactedUrl(), result.migrationsExecuted, location);
+    log.info("Schema {} at {}: {} migration(s) applied from {}", schema, redactedUrl(), result.migrationsExecuted,
+        String.join(", ", locations));
   }
 
   /** The URL without its query string, which may carry credentials. */

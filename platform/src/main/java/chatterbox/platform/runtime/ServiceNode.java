@@ -9,10 +9,13 @@ import chatterbox.platform.cluster.SelfJoin;
 import chatterbox.platform.config.Secrets;
 import chatterbox.platform.persistence.Database;
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.File;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
@@ -27,6 +30,28 @@ public final class ServiceNode {
   private static final Logger log = LoggerFactory.getLogger(ServiceNode.class);
 
   private ServiceNode() {}
+
+  /**
+   * A service's configuration, highest precedence first: JVM system properties, {@code overrides}
+   * (tests), the HOCON overlay file named by the environment variable {@code overlayVariable}
+   * (for example {@code conf/production.conf}), the service's bundled {@code <resource>.conf} with
+   * its environment overrides, and the libraries' reference configuration. Resolved together, so
+   * settings derived by substitution (such as Artery's bind port) follow the overrides.
+   */
+  public static Config loadConfig(String resource, String overlayVariable, Map<String, ?> overrides) {
+    var overlayPath = System.getenv(overlayVariable);
+    var overlay = ConfigFactory.empty();
+    if (overlayPath != null && !overlayPath.isBlank()) {
+      var file = new File(overlayPath);
+      if (!file.isFile()) throw new IllegalStateException(overlayVariable + " names no readable file: " + overlayPath);
+      overlay = ConfigFactory.parseFile(file);
+    }
+    // ConfigFactory.load puts JVM system properties on top and the reference configuration below.
+    var application = ConfigFactory.parseMap(overrides)
+        .withFallback(overlay)
+        .withFallback(ConfigFactory.parseResourcesAnySyntax(resource));
+    return ConfigFactory.load(application);
+  }
 
   /** The checked, migrated database of the service under {@code root}. */
   public static Database prepareDatabase(Config config, String root, String migrations) {
