@@ -10,15 +10,31 @@ import chatterbox.account.AccountRoutes;
 import chatterbox.account.AccountService;
 import chatterbox.account.KycClient;
 import chatterbox.account.PinHasher;
+import chatterbox.account.ProfileRoutes;
 import chatterbox.account.Registration;
 import chatterbox.account.SessionTokens;
+import chatterbox.ledger.Ledger;
+import chatterbox.ledger.LedgerRoutes;
+import chatterbox.platform.persistence.BlockingJdbc;
+import chatterbox.platform.persistence.Database;
+import chatterbox.transfer.Payments;
+import chatterbox.transfer.Transfer;
+import chatterbox.transfer.TransferIds;
+import chatterbox.transfer.TransferRequest;
+import chatterbox.transfer.TransferRoutes;
+import chatterbox.transfer.TransferService;
+import chatterbox.wallet.Money;
+import chatterbox.wallet.Wallet;
 import chatterbox.platform.http.JsonRoutes;
 import chatterbox.platform.runtime.ServiceNode;
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -49,9 +65,10 @@ public final class ChatterBoxApp {
   /** Starts a node on {@code config} (see {@link #config}). */
   public static ChatterBoxApp start(Config config) {
     var database = ServiceNode.prepareDatabase(config, ROOT, "db/app");
-    ActorSystem<Void> system = ServiceNode.startSystem(Behaviors.empty(), "chatterbox", config, ROOT, database);
+    ActorSystem<Void> system = ServiceNode.startSystem(Behaviors.empty(), "chatterbox",
+        projectionSettings(database).withFallback(config), ROOT, database);
     try {
-      var route = JsonRoutes.withJsonErrors(wire(system, system.settings().config().getConfig(ROOT)));
+      var route = JsonRoutes.withJsonErrors(wire(system, database, system.settings().config().getConfig(ROOT)));
       var binding = ServiceNode.serve(system, ROOT, route).toCompletableFuture().get(30, TimeUnit.SECONDS);
       return new ChatterBoxApp(system, binding);
     } catch (Exception e) {
@@ -60,21 +77,54 @@ public final class ChatterBoxApp {
     }
   }
 
-  /** Starts the entities and builds the API. */
-  private static Route wire(ActorSystem<Void> system, Config settings) {
+  /** akka-projection-jdbc speaks the journal's SQL dialect, with a thread per pooled connection. */
+  private static Config projectionSettings(Database database) {
+    return ConfigFactory.parseMap(Map.of(
+        "akka.projection.jdbc.dialect", database.dialect() == Database.Dialect.POSTGRES ? "postgres-dialect" : "h2-dialect",
+        "akka.projection.jdbc.blocking-jdbc-dispatcher.thread-pool-executor.fixed-pool-size", database.poolSize()));
+  }
+
+  /** Starts the entities and read models and builds the API. */
+  private static Route wire(ActorSystem<Void> system, Database database, Config settings) {
     var clock = Clock.systemUTC();
     var secrets = settings.getConfig("secrets");
+    var money = settings.getConfig("money");
     Account.init(system, Account.Settings.fromConfig(settings.getConfig("accounts")));
+    Wallet.init(system, money.getInt("wallet-dedup-window"));
+    Transfer.init(system);
+    var ledger = Ledger.start(system, BlockingJdbc.create(system, database, "read-models"));
+
     var accounts = new AccountService(system,
         new PinHasher(secrets.getString("pin-key")),
         new SessionTokens(secrets.getString("token-secret"), settings.getDuration("accounts.session-ttl")),
         settings.getDuration("ask-timeout"), clock);
+    var transfers = TransferService.sharded(system, money.getDuration("transfer-reply-timeout"));
     var registration = new Registration(accounts, KycClient.fromConfig(system, settings),
-        username -> CompletableFuture.completedFuture(null));
+        signUpGrant(transfers, money.getString("signup-grant")));
     var operatorToken = secrets.getString("operator-token");
+    Function<String, CompletionStage<ProfileRoutes.Funds>> fundsOf = username -> transfers.balance(username)
+        .thenApply(b -> new ProfileRoutes.Funds(Money.format(b.balance()), Money.format(b.held())));
+
     var d = new AllDirectives() {};
     return d.pathPrefix("api", () -> d.concat(
-        new AccountRoutes(accounts, registration, operatorToken, clock).routes()));
+        new AccountRoutes(accounts, registration, operatorToken, clock).routes(),
+        new ProfileRoutes(accounts, operatorToken, fundsOf).routes(),
+        new TransferRoutes(accounts, operatorToken, new Payments(accounts, transfers), transfers, ledger,
+            amount(money, "max-transfer")).routes(),
+        new LedgerRoutes(accounts, operatorToken, ledger).routes()));
+  }
+
+  /** Pays the demo grant from the treasury, once per user (the transfer id is derived from the name). */
+  private static Function<String, CompletionStage<?>> signUpGrant(TransferService transfers, String grant) {
+    if ("0".equals(grant.trim())) return username -> CompletableFuture.completedFuture(null);
+    long amount = ((Money.Amount) Money.parse(grant)).minorUnits();
+    return username -> transfers.start(TransferIds.signUpGrant(username), TransferRequest.deposit(username, amount, "signup-grant"));
+  }
+
+  private static long amount(Config money, String key) {
+    var parsed = Money.parse(money.getString(key));
+    if (parsed instanceof Money.Amount amount) return amount.minorUnits();
+    throw new IllegalArgumentException("chatterbox.money." + key + " " + parsed.problem().orElse("is invalid"));
   }
 
   public int httpPort() {

@@ -4,6 +4,8 @@ import chatterbox.platform.identity.NationalId;
 
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Which 4-digit PINs a person may choose. Four digits give only 10,000 choices and people pick
@@ -36,10 +38,10 @@ public final class PinPolicy {
     if (pin == null || !pin.matches("\\d{4}")) return Optional.of("must be exactly 4 digits");
     if (pin.chars().distinct().count() == 1) return Optional.of("must not be one digit repeated");
     if (isStraightRun(pin)) return Optional.of("must not be a straight sequence of digits");
-    if (COMMON.contains(pin)) return Optional.of("is one of the most common PINs; choose another");
     if (nationalId != null && birthDateParts(nationalId).contains(pin)) {
       return Optional.of("must not be part of your date of birth");
     }
+    if (COMMON.contains(pin)) return Optional.of("is one of the most common PINs; choose another");
     return Optional.empty();
   }
 
@@ -59,6 +61,6 @@ public final class PinPolicy {
     var yyyy = digits.substring(0, 4);
     var mm = digits.substring(4, 6);
     var dd = digits.substring(6, 8);
-    return Set.of(yyyy, mm + dd, dd + mm);
+    return Stream.of(yyyy, mm + dd, dd + mm).collect(Collectors.toSet()); // MMDD = DDMM on 10 Oct
   }
 }

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PinPolicyTest {
 
-  private static final String ID = "19740715-12345-67890-12";
+  private static final String ID = "19900715-12345-67890-12";
 
   @ParameterizedTest
   @CsvSource({
@@ -20,7 +20,7 @@ class PinPolicyTest {
       "3456, must not be a straight sequence of digits",
       "8765, must not be a straight sequence of digits",
       "2580, is one of the most common PINs; choose another",
-      "1974, must not be part of your date of birth",
+      "1990, must not be part of your date of birth",
       "0715, must not be part of your date of birth",
       "1507, must not be part of your date of birth"})
   void refusesGuessablePins(String pin, String message) {

@@ -77,7 +77,12 @@ public abstract class JsonRoutes extends AllDirectives {
   }
 
   /** Names the field whose value had the wrong type, without echoing the value back. */
-  static ErrorBody describeMalformedBody(Throwable cause) {
+  static ErrorBody describeMalformedBody(Throwable failure) {
+    // akka-http-jackson wraps Jackson's exception in an IllegalArgumentException.
+    var cause = failure;
+    while (!(cause instanceof JsonMappingException) && cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
     if (cause instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
       var field = mapping.getPath().stream()
           .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")

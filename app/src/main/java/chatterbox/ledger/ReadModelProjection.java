@@ -1,0 +1,54 @@
+package chatterbox.ledger;
+
+import akka.actor.typed.ActorSystem;
+import akka.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
+import akka.persistence.jdbc.query.javadsl.JdbcReadJournal;
+import akka.projection.ProjectionBehavior;
+import akka.projection.ProjectionId;
+import akka.projection.eventsourced.EventEnvelope;
+import akka.projection.eventsourced.javadsl.EventSourcedProvider;
+import akka.projection.jdbc.javadsl.JdbcHandler;
+import akka.projection.jdbc.javadsl.JdbcProjection;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Runs one read model: the events of one tag, in journal order, applied in batches, each batch
+ * in one transaction with the projection's offset (exactly once). One instance in the cluster,
+ * kept alive and moved on failure by a sharded daemon process.
+ */
+public final class ReadModelProjection {
+
+  /** Applies one event to the read model's tables, on the batch's connection. */
+  @FunctionalInterface
+  public interface EventWriter<E> {
+    void write(Connection connection, E event) throws SQLException;
+  }
+
+  private ReadModelProjection() {}
+
+  public static <E> void run(ActorSystem<?> system, DataSource dataSource, String name, String tag, EventWriter<E> writer) {
+    var source = EventSourcedProvider.<E>eventsByTag(system, JdbcReadJournal.Identifier(), tag);
+    var projection = JdbcProjection.groupedWithin(
+            ProjectionId.of(name, tag),
+            source,
+            () -> new PooledJdbcSession(dataSource),
+            () -> new JdbcHandler<List<EventEnvelope<E>>, PooledJdbcSession>() {
+              @Override
+              public void process(PooledJdbcSession session, List<EventEnvelope<E>> envelopes) throws Exception {
+                session.withConnection(connection -> {
+                  for (var envelope : envelopes) writer.write(connection, envelope.event());
+                  return null;
+                });
+              }
+            },
+            system)
+        .withGroup(500, Duration.ofMillis(50));
+    ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, name, 1,
+        index -> ProjectionBehavior.create(projection), ProjectionBehavior.stopMessage());
+  }
+}

@@ -1,0 +1,481 @@
+package chatterbox.transfer;
+
+import akka.actor.NoSerializationVerificationNeeded;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.TimerScheduler;
+import akka.cluster.sharding.typed.ClusterShardingSettings;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import akka.cluster.sharding.typed.javadsl.Entity;
+import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
+import akka.persistence.typed.PersistenceId;
+import akka.persistence.typed.RecoveryCompleted;
+import akka.persistence.typed.javadsl.CommandHandlerWithReply;
+import akka.persistence.typed.javadsl.EventHandler;
+import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import akka.persistence.typed.javadsl.ReplyEffect;
+import akka.persistence.typed.javadsl.SignalHandler;
+import chatterbox.platform.serialization.JsonSerializable;
+import chatterbox.transfer.TransferStatus.Stage;
+import chatterbox.wallet.Wallet;
+import chatterbox.wallet.Wallets;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * One transfer of money between two wallets (entity id: the client-chosen transfer id), run as a
+ * saga: debit the payer (the money goes on hold), credit the payee, settle the payer's hold.
+ *
+ * <p>What it guarantees:
+ * <ul>
+ *   <li>A transfer id names one transfer for good. Starting it again with the same request
+ *       answers the first one's outcome and moves nothing; with a different request it answers
+ *       {@link Mismatch} and changes nothing.</li>
+ *   <li>Money moves exactly once. Each step is idempotent at the wallet (keyed by the transfer
+ *       id), so the saga repeats a step until a wallet answers it: after a timeout, with a growing
+ *       pause, and after a restart.</li>
+ *   <li>A transfer that has started finishes. Each step's result is journaled before the next step
+ *       begins; recovery resumes the current step; and the entity type runs with remember-entities,
+ *       so a restarted node wakes its unfinished transfers up. A finished transfer passivates,
+ *       which takes it out of that set again.</li>
+ *   <li>It ends {@link Completed} (the payee has the money, the payer's hold is settled) or
+ *       {@link Rejected} (the debit was refused, nothing moved). Wallets accept every credit, so
+ *       no transfer has to be unwound; {@link Wallet.Refund} is there for operators.</li>
+ *   <li>Every {@link Start} is answered when the transfer finishes. The waiting callers are kept
+ *       in memory only: after a restart they get no answer (they can ask {@link Get}), though the
+ *       transfer itself still finishes.</li>
+ * </ul>
+ *
+ * <p>No snapshots: a transfer has at most five events, cheaper to replay than a snapshot to load.
+ */
+public final class Transfer extends EventSourcedBehaviorWithEnforcedReplies<Transfer.Command, Transfer.Event, Transfer.State> {
+
+  public static final EntityTypeKey<Command> ENTITY_TYPE_KEY = EntityTypeKey.create(Command.class, "Transfer");
+
+  /** Every transfer event carries this tag, for the read-side projections. */
+  public static final String TAG = "transfer";
+
+  public static final String INSUFFICIENT_FUNDS = "insufficient funds";
+
+  public static final int MAX_ID_LENGTH = 64;
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]+");
+
+  public static void init(ActorSystem<?> system) {
+    init(system, Settings.DEFAULT);
+  }
+
+  /**
+   * Runs the transfers sharded, with remember-entities so a shard restarts the transfers that
+   * were under way when their node stopped. The set of remembered transfers is kept in the journal
+   * (the event-sourced store: akka-persistence-jdbc offers no other durable one). Wallets must
+   * be initialised on the system too ({@link Wallet#init}).
+   */
+  public static void init(ActorSystem<?> system, Settings settings) {
+    var wallets = Wallets.sharded(system);
+    var shardingSettings = ClusterShardingSettings.create(system)
+        .withRememberEntities(true)
+        .withRememberEntitiesStoreMode(ClusterShardingSettings.rememberEntitiesStoreModeEventSourced());
+    ClusterSharding.get(system).init(
+        Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), wallets, settings, ctx.getShard(), Clock.systemUTC()))
+            .withStopMessage(Stop.INSTANCE)
+            .withSettings(shardingSettings));
+  }
+
+  /**
+   * @param shard where the finished transfer asks to be passivated: its shard, or anything that
+   *              stands in for one outside sharding
+   */
+  public static Behavior<Command> create(String transferId, Wallets wallets, Settings settings,
+                                         ActorRef<ClusterSharding.ShardCommand> shard, Clock clock) {
+    return Behaviors.setup(context -> Behaviors.withTimers(timers ->
+        new Transfer(transferId, wallets, settings, shard, clock, context, timers)));
+  }
+
+  /** Why {@code transferId} cannot name a transfer, or empty when it can. */
+  public static Optional<String> idProblem(String transferId) {
+    if (transferId == null || transferId.isEmpty()) return Optional.of("is required");
+    if (transferId.length() > MAX_ID_LENGTH) return Optional.of("must be at most " + MAX_ID_LENGTH + " characters");
+    if (!ID.matcher(transferId).matches()) return Optional.of("may contain only letters, digits, '_' and '-'");
+    return Optional.empty();
+  }
+
+  /**
+   * How the saga waits for wallets.
+   *
+   * @param stepTimeout     how long one attempt at a step waits for the wallet's answer
+   * @param firstRetryDelay the pause after an unanswered attempt, doubled after each further one
+   * @param maxRetryDelay   the longest pause; a step is retried for as long as it takes
+   */
+  public record Settings(Duration stepTimeout, Duration firstRetryDelay, Duration maxRetryDelay) {
+
+    public static final Settings DEFAULT = new Settings(Duration.ofSeconds(3), Duration.ofMillis(200), Duration.ofSeconds(5));
+
+    Duration retryDelay(int unansweredAttempts) {
+      int doublings = Math.min(Math.max(unansweredAttempts - 1, 0), 20);
+      var grown = firstRetryDelay.multipliedBy(1L << doublings);
+      return grown.compareTo(maxRetryDelay) > 0 ? maxRetryDelay : grown;
+    }
+  }
+
+  // ---- commands -------------------------------------------------------------------------------
+
+  public sealed interface Command {}
+
+  public record Start(TransferRequest request, ActorRef<StartReply> replyTo) implements Command, JsonSerializable {}
+
+  public record Get(ActorRef<GetReply> replyTo) implements Command, JsonSerializable {}
+
+  /** What the saga tells itself. These never leave the node, so they are not serializable. */
+  sealed interface Internal extends Command, NoSerializationVerificationNeeded {}
+
+  /** A wallet's answer to the step under way. */
+  sealed interface StepAnswer extends Internal {}
+
+  record DebitAccepted() implements StepAnswer {}
+
+  record DebitRefused(long balance) implements StepAnswer {}
+
+  record CreditAccepted() implements StepAnswer {}
+
+  record SettleAccepted() implements StepAnswer {}
+
+  /** The wallet did not answer attempt {@code step} in time, or the ask failed. */
+  record StepUnanswered(long step, String cause) implements Internal {}
+
+  record RetryStep(long step) implements Internal {}
+
+  /** The shard's stop message: sent once the shard has accepted our request to passivate. */
+  enum Stop implements Internal { INSTANCE }
+
+  // ---- replies --------------------------------------------------------------------------------
+
+  public sealed interface StartReply extends JsonSerializable permits TransferStatus, Mismatch {}
+
+  public sealed interface GetReply extends JsonSerializable permits TransferStatus, UnknownTransfer {}
+
+  /** The id already names a transfer with a different request; nothing was changed. */
+  public record Mismatch(String transferId, String message) implements StartReply {}
+
+  public record UnknownTransfer(String transferId) implements GetReply {}
+
+  // ---- events ---------------------------------------------------------------------------------
+
+  public sealed interface Event extends JsonSerializable {
+    String transferId();
+
+    Instant at();
+  }
+
+  public record TransferRequested(String transferId, TransferRequest request, Instant at) implements Event {}
+
+  /** The payer's wallet holds the amount. */
+  public record FundsDebited(String transferId, Instant at) implements Event {}
+
+  /** The payer's wallet refused the debit; nothing moved. */
+  public record TransferRejected(String transferId, String reason, Instant at) implements Event {}
+
+  public record RecipientCredited(String transferId, Instant at) implements Event {}
+
+  /** The payer's hold is gone: the transfer is complete. */
+  public record DebitSettled(String transferId, Instant at) implements Event {}
+
+  // ---- state ----------------------------------------------------------------------------------
+
+  public sealed interface State extends JsonSerializable {}
+
+  public record Empty() implements State {}
+
+  /** A transfer that has been asked for. */
+  public sealed interface Requested extends State {
+    Details transfer();
+
+    TransferStatus status();
+  }
+
+  /** Waiting for a wallet to carry out a step. */
+  public sealed interface InFlight extends Requested {}
+
+  public sealed interface Finished extends Requested {}
+
+  public record Debiting(Details transfer) implements InFlight {
+    @Override
+    public TransferStatus status() {
+      return transfer.status(Stage.DEBITING, Optional.empty(), Optional.empty());
+    }
+  }
+
+  public record Crediting(Details transfer) implements InFlight {
+    @Override
+    public TransferStatus status() {
+      return transfer.status(Stage.CREDITING, Optional.empty(), Optional.empty());
+    }
+  }
+
+  public record Settling(Details transfer) implements InFlight {
+    @Override
+    public TransferStatus status() {
+      return transfer.status(Stage.SETTLING, Optional.empty(), Optional.empty());
+    }
+  }
+
+  public record Completed(Details transfer, Instant completedAt) implements Finished {
+    @Override
+    public TransferStatus status() {
+      return transfer.status(Stage.COMPLETED, Optional.empty(), Optional.of(completedAt));
+    }
+  }
+
+  public record Rejected(Details transfer, String reason, Instant rejectedAt) implements Finished {
+    @Override
+    public TransferStatus status() {
+      return transfer.status(Stage.REJECTED, Optional.of(reason), Optional.of(rejectedAt));
+    }
+  }
+
+  public record Details(String transferId, TransferRequest request, Instant requestedAt) {
+    TransferStatus status(Stage stage, Optional<String> reason, Optional<Instant> finishedAt) {
+      return new TransferStatus(transferId, stage, request.from(), request.to(), request.amount(), request.kind(),
+          request.initiator(), reason, requestedAt, finishedAt);
+    }
+  }
+
+  // ---- behaviour ------------------------------------------------------------------------------
+
+  private static final Object RETRY_TIMER = "retry-step";
+
+  private final String transferId;
+  private final Wallets wallets;
+  private final Settings settings;
+  private final ActorRef<ClusterSharding.ShardCommand> shard;
+  private final Clock clock;
+  private final ActorContext<Command> context;
+  private final TimerScheduler<Command> timers;
+
+  // In memory only: lost on restart, which recovery and remember-entities make up for.
+  private final List<ActorRef<StartReply>> waitingForOutcome = new ArrayList<>();
+  private long step; // numbers the steps begun by this incarnation, so stale timeouts are ignored
+  private int attempt; // attempts at the current step
+  private boolean stopRequested;
+
+  private Transfer(String transferId, Wallets wallets, Settings settings, ActorRef<ClusterSharding.ShardCommand> shard,
+                   Clock clock, ActorContext<Command> context, TimerScheduler<Command> timers) {
+    super(PersistenceId.of(ENTITY_TYPE_KEY.name(), transferId));
+    this.transferId = transferId;
+    this.wallets = wallets;
+    this.settings = settings;
+    this.shard = shard;
+    this.clock = clock;
+    this.context = context;
+    this.timers = timers;
+  }
+
+  @Override
+  public State emptyState() {
+    return new Empty();
+  }
+
+  @Override
+  public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+    var builder = newCommandHandlerWithReplyBuilder();
+
+    builder.forStateType(Empty.class)
+        .onCommand(Start.class, this::request)
+        .onCommand(Get.class, this::unknown)
+        .onCommand(Stop.class, this::stop);
+
+    builder.forStateType(Debiting.class)
+        .onCommand(DebitAccepted.class, accepted -> advance(new FundsDebited(transferId, clock.instant())))
+        .onCommand(DebitRefused.class, this::reject);
+    builder.forStateType(Crediting.class)
+        .onCommand(CreditAccepted.class, accepted -> advance(new RecipientCredited(transferId, clock.instant())));
+    builder.forStateType(Settling.class)
+        .onCommand(SettleAccepted.class, accepted -> finish(new DebitSettled(transferId, clock.instant())));
+
+    builder.forStateType(InFlight.class)
+        .onCommand(Start.class, this::awaitOutcome)
+        .onCommand(StepUnanswered.class, this::scheduleRetry)
+        .onCommand(RetryStep.class, this::retry)
+        .onCommand(Stop.class, this::stopWhenFinished);
+
+    builder.forStateType(Finished.class)
+        .onCommand(Start.class, this::repeatOutcome)
+        .onCommand(Stop.class, this::stop);
+
+    builder.forStateType(Requested.class)
+        .onCommand(Get.class, (state, get) -> Effect().reply(get.replyTo(), state.status()));
+
+    // Answers and timers that belong to a step already done, or to no step of this incarnation.
+    builder.forAnyState()
+        .onCommand(Internal.class, ignored -> Effect().noReply());
+
+    return builder.build();
+  }
+
+  private ReplyEffect<Event, State> request(Start start) {
+    return Effect()
+        .persist(new TransferRequested(transferId, start.request(), clock.instant()))
+        .thenRun(debiting -> {
+          waitingForOutcome.add(start.replyTo());
+          beginStep(debiting);
+        })
+        .thenNoReply();
+  }
+
+  private ReplyEffect<Event, State> unknown(Get get) {
+    // A lookup of an id nobody started: leave at once rather than linger in the remembered set.
+    return Effect().none()
+        .thenRun(empty -> passivate())
+        .thenReply(get.replyTo(), empty -> new UnknownTransfer(transferId));
+  }
+
+  private ReplyEffect<Event, State> awaitOutcome(InFlight state, Start start) {
+    if (!start.request().equals(state.transfer().request())) return mismatch(start);
+    return Effect().none().thenRun(unchanged -> waitingForOutcome.add(start.replyTo())).thenNoReply();
+  }
+
+  private ReplyEffect<Event, State> repeatOutcome(Finished state, Start start) {
+    if (!start.request().equals(state.transfer().request())) return mismatch(start);
+    return Effect().reply(start.replyTo(), state.status());
+  }
+
+  private ReplyEffect<Event, State> mismatch(Start start) {
+    return Effect().reply(start.replyTo(), new Mismatch(transferId,
+        "transfer id " + transferId + " is already used for a different transfer"));
+  }
+
+  private ReplyEffect<Event, State> reject(DebitRefused refused) {
+    context.getLog().info("Transfer {} rejected: the payer's balance is {}", transferId, refused.balance());
+    return finish(new TransferRejected(transferId, INSUFFICIENT_FUNDS, clock.instant()));
+  }
+
+  private ReplyEffect<Event, State> advance(Event stepDone) {
+    return Effect().persist(stepDone).thenRun(this::beginStep).thenNoReply();
+  }
+
+  private ReplyEffect<Event, State> finish(Event outcome) {
+    var persisted = Effect().persist(outcome).thenRun(this::answerWaiting);
+    // If the shard already asked us to stop, it is waiting for exactly that; otherwise ask it to passivate us.
+    return (stopRequested ? persisted.thenStop() : persisted.thenRun(finished -> passivate())).thenNoReply();
+  }
+
+  private void answerWaiting(State finished) {
+    var outcome = ((Finished) finished).status();
+    waitingForOutcome.forEach(caller -> caller.tell(outcome));
+    waitingForOutcome.clear();
+  }
+
+  private ReplyEffect<Event, State> scheduleRetry(InFlight state, StepUnanswered unanswered) {
+    if (unanswered.step() != step) return Effect().noReply();
+    var delay = settings.retryDelay(attempt);
+    context.getLog().warn("Transfer {}: attempt {} at {} went unanswered ({}); retrying in {}",
+        transferId, attempt, state.getClass().getSimpleName(), unanswered.cause(), delay);
+    return Effect().none()
+        .thenRun(unchanged -> timers.startSingleTimer(RETRY_TIMER, new RetryStep(step), delay))
+        .thenNoReply();
+  }
+
+  private ReplyEffect<Event, State> retry(InFlight state, RetryStep retry) {
+    if (retry.step() != step) return Effect().noReply();
+    return Effect().none().thenRun(this::sendStep).thenNoReply();
+  }
+
+  private ReplyEffect<Event, State> stop() {
+    return Effect().stop().thenNoReply();
+  }
+
+  // The shard may ask a transfer to stop that started just after it asked to passivate: never
+  // abandon the money mid-way, stop once finished.
+  private ReplyEffect<Event, State> stopWhenFinished() {
+    return Effect().none().thenRun(unchanged -> stopRequested = true).thenNoReply();
+  }
+
+  // ---- steps ----------------------------------------------------------------------------------
+
+  private void beginStep(State state) {
+    step++;
+    attempt = 0;
+    timers.cancel(RETRY_TIMER);
+    sendStep(state);
+  }
+
+  private void sendStep(State state) {
+    attempt++;
+    if (state instanceof Debiting debiting) {
+      var request = debiting.transfer().request();
+      askWallet(request.from(), Wallet.DebitReply.class,
+          replyTo -> new Wallet.Debit(transferId, request.amount(), replyTo),
+          reply -> reply instanceof Wallet.InsufficientFunds refused
+              ? new DebitRefused(refused.balance()) : new DebitAccepted());
+    } else if (state instanceof Crediting crediting) {
+      var request = crediting.transfer().request();
+      askWallet(request.to(), Wallet.Credited.class,
+          replyTo -> new Wallet.Credit(transferId, request.amount(), replyTo),
+          credited -> new CreditAccepted());
+    } else if (state instanceof Settling settling) {
+      askWallet(settling.transfer().request().from(), Wallet.Settled.class,
+          replyTo -> new Wallet.Settle(transferId, replyTo),
+          settled -> new SettleAccepted());
+    }
+  }
+
+  private <R> void askWallet(String walletId, Class<R> replyClass,
+                             akka.japi.function.Function<ActorRef<R>, Wallet.Command> command,
+                             Function<R, StepAnswer> toAnswer) {
+    long askedStep = step;
+    context.ask(replyClass, wallets.get(walletId), settings.stepTimeout(), command,
+        (reply, failure) -> reply != null ? toAnswer.apply(reply) : new StepUnanswered(askedStep, String.valueOf(failure)));
+  }
+
+  private void passivate() {
+    shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
+  }
+
+  @Override
+  public SignalHandler<State> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), this::resume)
+        .build();
+  }
+
+  private void resume(State recovered) {
+    if (recovered instanceof InFlight) {
+      context.getLog().info("Transfer {} resumes at {}", transferId, recovered.getClass().getSimpleName());
+      beginStep(recovered);
+    } else if (recovered instanceof Finished) {
+      passivate(); // woken by a lookup or by remember-entities: answer, then leave again
+    }
+  }
+
+  @Override
+  public EventHandler<State, Event> eventHandler() {
+    var builder = newEventHandlerBuilder();
+    builder.forStateType(Empty.class)
+        .onEvent(TransferRequested.class, (empty, requested) ->
+            new Debiting(new Details(requested.transferId(), requested.request(), requested.at())));
+    builder.forStateType(Debiting.class)
+        .onEvent(FundsDebited.class, (debiting, debited) -> new Crediting(debiting.transfer()))
+        .onEvent(TransferRejected.class, (debiting, rejected) ->
+            new Rejected(debiting.transfer(), rejected.reason(), rejected.at()));
+    builder.forStateType(Crediting.class)
+        .onEvent(RecipientCredited.class, (crediting, credited) -> new Settling(crediting.transfer()));
+    builder.forStateType(Settling.class)
+        .onEvent(DebitSettled.class, (settling, settled) -> new Completed(settling.transfer(), settled.at()));
+    return builder.build();
+  }
+
+  @Override
+  public Set<String> tagsFor(Event event) {
+    return Set.of(TAG);
+  }
+}

@@ -1,0 +1,111 @@
+package chatterbox.transfer;
+
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.RecipientRef;
+import akka.actor.typed.Scheduler;
+import akka.actor.typed.javadsl.AskPattern;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import chatterbox.wallet.Wallet;
+import chatterbox.wallet.Wallets;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+/**
+ * Moving money and looking at it, for the HTTP routes and the chat gateway. It checks only what
+ * the money core itself needs (a well-formed transfer id); the caller checks the PIN, that the
+ * accounts exist, and that the caller may see the transfer.
+ *
+ * <p>Failures: {@link IllegalArgumentException} for a malformed transfer id, {@link TransferIdInUse}
+ * when the id already names a different transfer, {@link NoSuchTransfer} for an id nobody started,
+ * and Akka's ask timeout when the entities do not answer at all.
+ */
+public final class TransferService {
+
+  public static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofSeconds(3);
+
+  private final Function<String, RecipientRef<Transfer.Command>> transfers;
+  private final Wallets wallets;
+  private final Scheduler scheduler;
+  private final Duration outcomeTimeout;
+  private final Duration queryTimeout;
+
+  /**
+   * @param outcomeTimeout how long {@link #start} waits for the transfer to finish before it
+   *                       answers the transfer's current, unfinished status instead
+   * @param queryTimeout   how long a status or balance lookup may take
+   */
+  public TransferService(Function<String, RecipientRef<Transfer.Command>> transfers, Wallets wallets,
+                         Scheduler scheduler, Duration outcomeTimeout, Duration queryTimeout) {
+    this.transfers = transfers;
+    this.wallets = wallets;
+    this.scheduler = scheduler;
+    this.outcomeTimeout = outcomeTimeout;
+    this.queryTimeout = queryTimeout;
+  }
+
+  /** The service over the sharded entities; {@link Transfer#init} and {@link Wallet#init} must have run. */
+  public static TransferService sharded(ActorSystem<?> system, Duration outcomeTimeout) {
+    var sharding = ClusterSharding.get(system);
+    return new TransferService(transferId -> sharding.entityRefFor(Transfer.ENTITY_TYPE_KEY, transferId),
+        Wallets.sharded(system), system.scheduler(), outcomeTimeout, DEFAULT_QUERY_TIMEOUT);
+  }
+
+  /**
+   * Starts the transfer (or finds it started) and answers its outcome, or its current status if
+   * it takes longer than the outcome timeout. Repeating a call with the same id and request is
+   * safe: the money moves once.
+   */
+  public CompletionStage<TransferStatus> start(String transferId, TransferRequest request) {
+    var idProblem = TransferIds.problem(transferId);
+    if (idProblem.isPresent()) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException("transfer id " + idProblem.get()));
+    }
+    CompletionStage<Transfer.StartReply> reply = AskPattern.ask(transfers.apply(transferId),
+        replyTo -> new Transfer.Start(request, replyTo), outcomeTimeout, scheduler);
+    return reply
+        .exceptionallyCompose(failure -> isTimeout(failure)
+            ? status(transferId).thenApply(Transfer.StartReply.class::cast)
+            : CompletableFuture.failedFuture(failure))
+        .thenCompose(answer -> answer instanceof Transfer.Mismatch mismatch
+            ? CompletableFuture.failedFuture(new TransferIdInUse(mismatch.message()))
+            : CompletableFuture.completedFuture((TransferStatus) answer));
+  }
+
+  public CompletionStage<TransferStatus> status(String transferId) {
+    // A malformed id can name no transfer: answer without waking an entity for it.
+    if (TransferIds.problem(transferId).isPresent()) return CompletableFuture.failedFuture(new NoSuchTransfer(transferId));
+    CompletionStage<Transfer.GetReply> reply =
+        AskPattern.ask(transfers.apply(transferId), Transfer.Get::new, queryTimeout, scheduler);
+    return reply.thenCompose(answer -> answer instanceof TransferStatus status
+        ? CompletableFuture.completedFuture(status)
+        : CompletableFuture.failedFuture(new NoSuchTransfer(transferId)));
+  }
+
+  public CompletionStage<Wallet.Balance> balance(String walletId) {
+    return AskPattern.ask(wallets.get(walletId), Wallet.GetBalance::new, queryTimeout, scheduler);
+  }
+
+  private static boolean isTimeout(Throwable failure) {
+    var cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    return cause instanceof TimeoutException;
+  }
+
+  /** The transfer id already names a different transfer (HTTP 409). */
+  public static final class TransferIdInUse extends RuntimeException {
+    public TransferIdInUse(String message) {
+      super(message);
+    }
+  }
+
+  /** No transfer has this id (HTTP 404). */
+  public static final class NoSuchTransfer extends RuntimeException {
+    public NoSuchTransfer(String transferId) {
+      super("no transfer " + transferId);
+    }
+  }
+}

@@ -1,0 +1,297 @@
+package chatterbox.wallet;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Behavior;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import akka.cluster.sharding.typed.javadsl.Entity;
+import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
+import akka.persistence.typed.PersistenceId;
+import akka.persistence.typed.javadsl.CommandHandlerWithReply;
+import akka.persistence.typed.javadsl.EventHandler;
+import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import akka.persistence.typed.javadsl.ReplyEffect;
+import akka.persistence.typed.javadsl.RetentionCriteria;
+import chatterbox.platform.serialization.JsonSerializable;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The money of one user (entity id: the username) or of the treasury ({@link #TREASURY_ID}).
+ * Transfers move money between wallets in steps, each keyed by the transfer's id: {@link Debit}
+ * takes the amount out of the payer's balance into a hold, {@link Credit} adds it to the payee's
+ * balance, and then either {@link Settle} lets the held money go for good or {@link Refund} gives
+ * it back.
+ *
+ * <p>What it guarantees:
+ * <ul>
+ *   <li>A user's balance never goes below zero: a debit larger than the balance is refused with
+ *       {@link InsufficientFunds} and changes nothing. Only the treasury may go negative: deposits
+ *       are transfers from it and withdrawals transfers to it, so the balances of all wallets,
+ *       the treasury's included, add up to zero less the money debited and not yet credited.</li>
+ *   <li>Each step happens at most once per transfer, however often it is delivered: a repeated
+ *       step is answered as the first one was and writes nothing. A debit is recognised by its hold
+ *       while the transfer runs, and every step by the window of recently finished transfer ids
+ *       afterwards.</li>
+ *   <li>Money on hold is neither spendable nor lost: it leaves only by settling or returns only
+ *       by refunding, once.</li>
+ *   <li>Every command is answered.</li>
+ * </ul>
+ *
+ * <p>The window holds the last {@code finishedWindow} finished transfers (default
+ * {@value #DEFAULT_FINISHED_WINDOW}); older ones are forgotten, oldest first. This assumes a
+ * redelivered step reaches the wallet before that many other transfers have finished on it: the
+ * transfer saga only repeats the step it is waiting for, so only a copy delayed that long (far
+ * longer than any retry) could be applied twice.
+ */
+public final class Wallet extends EventSourcedBehaviorWithEnforcedReplies<Wallet.Command, Wallet.Event, Wallet.State> {
+
+  public static final EntityTypeKey<Command> ENTITY_TYPE_KEY = EntityTypeKey.create(Command.class, "Wallet");
+
+  /** The system's own wallet, the source of deposits and the sink of withdrawals; not a username. */
+  public static final String TREASURY_ID = "@treasury";
+
+  /** Every wallet event carries this tag, for the ledger and history projections. */
+  public static final String TAG = "wallet";
+
+  public static final int DEFAULT_FINISHED_WINDOW = 10_000;
+
+  public static void init(ActorSystem<?> system) {
+    init(system, DEFAULT_FINISHED_WINDOW);
+  }
+
+  /** @param finishedWindow how many finished transfer ids each wallet remembers */
+  public static void init(ActorSystem<?> system, int finishedWindow) {
+    ClusterSharding.get(system).init(Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), finishedWindow)));
+  }
+
+  public static Behavior<Command> create(String walletId, int finishedWindow) {
+    return new Wallet(walletId, finishedWindow);
+  }
+
+  // ---- commands -------------------------------------------------------------------------------
+
+  public sealed interface Command extends JsonSerializable {}
+
+  /** Takes {@code amount} from the balance into a hold for the outgoing transfer {@code transferId}. */
+  public record Debit(String transferId, long amount, ActorRef<DebitReply> replyTo) implements Command {
+    public Debit {
+      requireStep(transferId, amount);
+    }
+  }
+
+  /** Adds {@code amount} to the balance for the incoming transfer {@code transferId}. Never refused. */
+  public record Credit(String transferId, long amount, ActorRef<Credited> replyTo) implements Command {
+    public Credit {
+      requireStep(transferId, amount);
+    }
+  }
+
+  /** The transfer went through: its held money leaves for good. */
+  public record Settle(String transferId, ActorRef<Settled> replyTo) implements Command {
+    public Settle {
+      Objects.requireNonNull(transferId, "transferId");
+    }
+  }
+
+  /** The transfer was called off: its held money returns to the balance. */
+  public record Refund(String transferId, ActorRef<Refunded> replyTo) implements Command {
+    public Refund {
+      Objects.requireNonNull(transferId, "transferId");
+    }
+  }
+
+  public record GetBalance(ActorRef<Balance> replyTo) implements Command {}
+
+  private static void requireStep(String transferId, long amount) {
+    Objects.requireNonNull(transferId, "transferId");
+    if (amount <= 0) throw new IllegalArgumentException("amount must be positive: " + amount);
+  }
+
+  // ---- replies --------------------------------------------------------------------------------
+
+  public sealed interface DebitReply extends JsonSerializable {}
+
+  /** The amount is on hold for the transfer (now, or already before). */
+  public record Debited(String transferId) implements DebitReply {}
+
+  /** Nothing was debited: {@code balance} is what could have been. */
+  public record InsufficientFunds(String transferId, long balance) implements DebitReply {}
+
+  public record Credited(String transferId) implements JsonSerializable {}
+
+  /** No money of the transfer is on hold any more (settled now, before, or never held). */
+  public record Settled(String transferId) implements JsonSerializable {}
+
+  /** No money of the transfer is on hold any more (refunded now, before, or never held). */
+  public record Refunded(String transferId) implements JsonSerializable {}
+
+  /**
+   * @param balance spendable minor units (negative only for the treasury)
+   * @param held    minor units on hold for outgoing transfers still under way
+   */
+  public record Balance(long balance, long held) implements JsonSerializable {}
+
+  // ---- events ---------------------------------------------------------------------------------
+
+  /** What happened to one wallet's money, in minor units; {@code walletId} saves projections a lookup. */
+  public sealed interface Event extends JsonSerializable {
+    String walletId();
+
+    String transferId();
+
+    long amount();
+  }
+
+  /** Balance down by {@code amount}, held up by {@code amount}. */
+  public record FundsHeld(String walletId, String transferId, long amount) implements Event {}
+
+  /** Balance up by {@code amount}. */
+  public record FundsCredited(String walletId, String transferId, long amount) implements Event {}
+
+  /** Held down by {@code amount}: the money has left the wallet. */
+  public record HoldSettled(String walletId, String transferId, long amount) implements Event {}
+
+  /** Held down and balance up by {@code amount}: the money is back. */
+  public record HoldRefunded(String walletId, String transferId, long amount) implements Event {}
+
+  // ---- state ----------------------------------------------------------------------------------
+
+  /**
+   * @param balance  spendable minor units
+   * @param holds    transfer id to the minor units debited for it and not yet settled or refunded
+   * @param finished the transfers this wallet finished most recently (credited, settled, refunded)
+   */
+  public record State(long balance, Map<String, Long> holds, FinishedTransfers finished) implements JsonSerializable {
+
+    public static final State EMPTY = new State(0, Map.of(), FinishedTransfers.NONE);
+
+    public State {
+      holds = Map.copyOf(holds);
+    }
+
+    public long held() {
+      return holds.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** Exact arithmetic: an overflow throws before the event is written, rather than wrapping. */
+    State hold(String transferId, long amount) {
+      var newHolds = new HashMap<>(holds);
+      newHolds.put(transferId, amount);
+      return new State(Math.subtractExact(balance, amount), newHolds, finished);
+    }
+
+    State credit(String transferId, long amount, int window) {
+      return new State(Math.addExact(balance, amount), holds, finished.add(transferId, window));
+    }
+
+    State settle(String transferId, int window) {
+      return withoutHold(transferId, balance, window);
+    }
+
+    State refund(String transferId, int window) {
+      return withoutHold(transferId, Math.addExact(balance, holds.get(transferId)), window);
+    }
+
+    private State withoutHold(String transferId, long newBalance, int window) {
+      var newHolds = new HashMap<>(holds);
+      newHolds.remove(transferId);
+      return new State(newBalance, newHolds, finished.add(transferId, window));
+    }
+  }
+
+  // ---- behaviour ------------------------------------------------------------------------------
+
+  private final String walletId;
+  private final boolean mayGoNegative;
+  private final int finishedWindow;
+
+  private Wallet(String walletId, int finishedWindow) {
+    super(PersistenceId.of(ENTITY_TYPE_KEY.name(), walletId));
+    if (finishedWindow < 1) throw new IllegalArgumentException("finishedWindow must be at least 1: " + finishedWindow);
+    this.walletId = walletId;
+    this.mayGoNegative = TREASURY_ID.equals(walletId);
+    this.finishedWindow = finishedWindow;
+  }
+
+  @Override
+  public State emptyState() {
+    return State.EMPTY;
+  }
+
+  // One state type: every command is handled the same way in any state.
+  @Override
+  public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+    return newCommandHandlerWithReplyBuilder()
+        .forAnyState()
+        .onCommand(Debit.class, this::onDebit)
+        .onCommand(Credit.class, this::onCredit)
+        .onCommand(Settle.class, this::onSettle)
+        .onCommand(Refund.class, this::onRefund)
+        .onCommand(GetBalance.class, (state, get) -> Effect().reply(get.replyTo(), new Balance(state.balance(), state.held())))
+        .build();
+  }
+
+  private ReplyEffect<Event, State> onDebit(State state, Debit debit) {
+    var debited = new Debited(debit.transferId());
+    boolean seenBefore = state.holds().containsKey(debit.transferId()) || state.finished().contains(debit.transferId());
+    if (seenBefore) return Effect().reply(debit.replyTo(), debited);
+    if (!mayGoNegative && state.balance() < debit.amount()) {
+      return Effect().reply(debit.replyTo(), new InsufficientFunds(debit.transferId(), state.balance()));
+    }
+    return Effect()
+        .persist(new FundsHeld(walletId, debit.transferId(), debit.amount()))
+        .thenReply(debit.replyTo(), newState -> debited);
+  }
+
+  private ReplyEffect<Event, State> onCredit(State state, Credit credit) {
+    var credited = new Credited(credit.transferId());
+    if (state.finished().contains(credit.transferId())) return Effect().reply(credit.replyTo(), credited);
+    return Effect()
+        .persist(new FundsCredited(walletId, credit.transferId(), credit.amount()))
+        .thenReply(credit.replyTo(), newState -> credited);
+  }
+
+  private ReplyEffect<Event, State> onSettle(State state, Settle settle) {
+    var settled = new Settled(settle.transferId());
+    Long held = state.holds().get(settle.transferId());
+    if (held == null) return Effect().reply(settle.replyTo(), settled);
+    return Effect()
+        .persist(new HoldSettled(walletId, settle.transferId(), held))
+        .thenReply(settle.replyTo(), newState -> settled);
+  }
+
+  private ReplyEffect<Event, State> onRefund(State state, Refund refund) {
+    var refunded = new Refunded(refund.transferId());
+    Long held = state.holds().get(refund.transferId());
+    if (held == null) return Effect().reply(refund.replyTo(), refunded);
+    return Effect()
+        .persist(new HoldRefunded(walletId, refund.transferId(), held))
+        .thenReply(refund.replyTo(), newState -> refunded);
+  }
+
+  @Override
+  public EventHandler<State, Event> eventHandler() {
+    return newEventHandlerBuilder()
+        .forAnyState()
+        .onEvent(FundsHeld.class, (state, held) -> state.hold(held.transferId(), held.amount()))
+        .onEvent(FundsCredited.class, (state, credited) -> state.credit(credited.transferId(), credited.amount(), finishedWindow))
+        .onEvent(HoldSettled.class, (state, settled) -> state.settle(settled.transferId(), finishedWindow))
+        .onEvent(HoldRefunded.class, (state, refunded) -> state.refund(refunded.transferId(), finishedWindow))
+        .build();
+  }
+
+  @Override
+  public Set<String> tagsFor(Event event) {
+    return Set.of(TAG);
+  }
+
+  // The state carries the window of finished ids, so a snapshot spares replaying up to 100 events.
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(100, 2);
+  }
+}
