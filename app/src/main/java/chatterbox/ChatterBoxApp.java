@@ -13,10 +13,15 @@ import chatterbox.account.PinHasher;
 import chatterbox.account.ProfileRoutes;
 import chatterbox.account.Registration;
 import chatterbox.account.SessionTokens;
+import chatterbox.gateway.Gateway;
 import chatterbox.ledger.Ledger;
 import chatterbox.ledger.LedgerRoutes;
 import chatterbox.platform.persistence.BlockingJdbc;
 import chatterbox.platform.persistence.Database;
+import chatterbox.room.Room;
+import chatterbox.room.RoomRoutes;
+import chatterbox.room.RoomService;
+import chatterbox.room.UserRooms;
 import chatterbox.transfer.Payments;
 import chatterbox.transfer.Transfer;
 import chatterbox.transfer.TransferIds;
@@ -92,6 +97,8 @@ public final class ChatterBoxApp {
     Account.init(system, Account.Settings.fromConfig(settings.getConfig("accounts")));
     Wallet.init(system, money.getInt("wallet-dedup-window"));
     Transfer.init(system);
+    Room.init(system, settings.getInt("rooms.recent-window"), clock);
+    UserRooms.init(system);
     var ledger = Ledger.start(system, BlockingJdbc.create(system, database, "read-models"));
 
     var accounts = new AccountService(system,
@@ -99,6 +106,12 @@ public final class ChatterBoxApp {
         new SessionTokens(secrets.getString("token-secret"), settings.getDuration("accounts.session-ttl")),
         settings.getDuration("ask-timeout"), clock);
     var transfers = TransferService.sharded(system, money.getDuration("transfer-reply-timeout"));
+    var askTimeout = settings.getDuration("ask-timeout");
+    var rooms = new RoomService(system, askTimeout);
+    var payments = new Payments(accounts, transfers);
+    long maxTransfer = amount(money, "max-transfer");
+    var gateway = Gateway.start(system, settings.getConfig("gateway"), accounts, rooms, payments, transfers,
+        maxTransfer, askTimeout);
     var registration = new Registration(accounts, KycClient.fromConfig(system, settings),
         signUpGrant(transfers, money.getString("signup-grant")));
     var operatorToken = secrets.getString("operator-token");
@@ -106,12 +119,15 @@ public final class ChatterBoxApp {
         .thenApply(b -> new ProfileRoutes.Funds(Money.format(b.balance()), Money.format(b.held())));
 
     var d = new AllDirectives() {};
-    return d.pathPrefix("api", () -> d.concat(
-        new AccountRoutes(accounts, registration, operatorToken, clock).routes(),
-        new ProfileRoutes(accounts, operatorToken, fundsOf).routes(),
-        new TransferRoutes(accounts, operatorToken, new Payments(accounts, transfers), transfers, ledger,
-            amount(money, "max-transfer")).routes(),
-        new LedgerRoutes(accounts, operatorToken, ledger).routes()));
+    return d.concat(
+        gateway.route(),
+        d.pathPrefix("api", () -> d.concat(
+            new AccountRoutes(accounts, registration, operatorToken, clock, rooms::ensureDefaultRoom,
+                gateway::loggedOut).routes(),
+            new ProfileRoutes(accounts, operatorToken, fundsOf, rooms::roomsOf).routes(),
+            new TransferRoutes(accounts, operatorToken, payments, transfers, ledger, maxTransfer).routes(),
+            new RoomRoutes(accounts, operatorToken, rooms).routes(),
+            new LedgerRoutes(accounts, operatorToken, ledger).routes())));
   }
 
   /** Pays the demo grant from the treasury, once per user (the transfer id is derived from the name). */

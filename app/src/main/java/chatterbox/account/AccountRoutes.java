@@ -12,6 +12,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * {@code POST /api/users} (sign up), {@code POST /api/sessions} (log in) and
@@ -30,11 +33,21 @@ public final class AccountRoutes extends AuthenticatedRoutes {
 
   private final Registration registration;
   private final Clock clock;
+  private final Function<String, CompletionStage<?>> onLogin;
+  private final Consumer<SessionTokens.Session> onLogout;
 
-  public AccountRoutes(AccountService accounts, Registration registration, String operatorToken, Clock clock) {
+  /**
+   * @param onLogin  runs before a login answers (the first login puts the user into {@code general});
+   *                 its failure does not fail the login
+   * @param onLogout told of each revoked session, so live connections opened with it can close
+   */
+  public AccountRoutes(AccountService accounts, Registration registration, String operatorToken, Clock clock,
+                       Function<String, CompletionStage<?>> onLogin, Consumer<SessionTokens.Session> onLogout) {
     super(accounts, operatorToken);
     this.registration = registration;
     this.clock = clock;
+    this.onLogin = onLogin;
+    this.onLogout = onLogout;
   }
 
   public Route routes() {
@@ -42,8 +55,10 @@ public final class AccountRoutes extends AuthenticatedRoutes {
         path("users", () -> post(() -> jsonBody(SignUpRequest.class, this::signUp))),
         path("sessions", () -> concat(
             post(() -> jsonBody(LoginRequest.class, this::login)),
-            delete(() -> authenticated(session -> onSuccess(accounts.logout(session),
-                done -> complete(StatusCodes.NO_CONTENT)))))),
+            delete(() -> authenticated(session -> onSuccess(accounts.logout(session), done -> {
+              onLogout.accept(session);
+              return complete(StatusCodes.NO_CONTENT);
+            }))))),
         pathPrefix("admin", () -> path(PathMatchers.segment("accounts").slash(PathMatchers.segment()).slash("unlock"), username ->
             post(() -> operator(() -> onSuccess(accounts.unlock(Username.normalize(username)),
                 done -> complete(StatusCodes.NO_CONTENT)))))));
@@ -78,8 +93,8 @@ public final class AccountRoutes extends AuthenticatedRoutes {
   private Route login(LoginRequest request) {
     return onSuccess(accounts.login(request.username(), request.pin()), result -> {
       if (result instanceof AccountService.LoggedIn in) {
-        return json(StatusCodes.CREATED,
-            new SessionCreated(in.token(), in.session().username(), in.session().expiresAt()));
+        var created = new SessionCreated(in.token(), in.session().username(), in.session().expiresAt());
+        return onComplete(onLogin.apply(in.session().username()), done -> json(StatusCodes.CREATED, created));
       }
       if (result instanceof AccountService.Locked locked) return lockedOut(locked.until());
       return error(StatusCodes.UNAUTHORIZED, "pin", "username or PIN is wrong");

@@ -4,6 +4,7 @@ import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.server.Route;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
@@ -16,20 +17,29 @@ public final class ProfileRoutes extends AuthenticatedRoutes {
   public record Profile(String username, String balance, String held, List<String> rooms, String kycStatus) {}
 
   private final Function<String, CompletionStage<Funds>> fundsOf;
+  private final Function<String, CompletionStage<List<String>>> roomsOf;
 
-  public ProfileRoutes(AccountService accounts, String operatorToken, Function<String, CompletionStage<Funds>> fundsOf) {
+  public ProfileRoutes(AccountService accounts, String operatorToken, Function<String, CompletionStage<Funds>> fundsOf,
+                       Function<String, CompletionStage<List<String>>> roomsOf) {
     super(accounts, operatorToken);
     this.fundsOf = fundsOf;
+    this.roomsOf = roomsOf;
+  }
+
+  /** A completed registration means the KYC service holds the person's verified identity. */
+  private static String kycStatus(Account.Summary summary) {
+    return Account.Summary.ACTIVE.equals(summary.status()) ? "verified" : summary.status();
   }
 
   public Route routes() {
     return path("me", () -> get(() -> authenticated(session -> {
-      var summary = accounts.summary(session.username());
-      var funds = fundsOf.apply(session.username());
-      return onSuccess(summary.thenCombine(funds, (account, money) -> new Profile(session.username(),
-              money.balance(), money.held(), List.of(),
-              Account.Summary.ACTIVE.equals(account.status()) ? "verified" : account.status())),
-          profile -> json(StatusCodes.OK, profile));
+      var user = session.username();
+      var summary = accounts.summary(user).toCompletableFuture();
+      var funds = fundsOf.apply(user).toCompletableFuture();
+      var rooms = roomsOf.apply(user).toCompletableFuture();
+      var profile = CompletableFuture.allOf(summary, funds, rooms).thenApply(all -> new Profile(user,
+          funds.join().balance(), funds.join().held(), rooms.join(), kycStatus(summary.join())));
+      return onSuccess(profile, p -> json(StatusCodes.OK, p));
     })));
   }
 }

@@ -49,6 +49,7 @@ class AccountApiTest {
     assertEquals(alice.username(), me.text("username"));
     assertEquals("verified", me.text("kycStatus"));
     assertEquals("100.00", me.text("balance"), "the development sign-up grant");
+    assertEquals("general", me.body().path("rooms").get(0).asText(), "the first login puts everyone into general");
     assertFalse(me.raw().body().contains(alice.fullName()), "the app does not echo personal data");
   }
 

@@ -1,0 +1,92 @@
+package chatterbox.gateway;
+
+import akka.NotUsed;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Props;
+import akka.actor.typed.pubsub.Topic;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import akka.http.javadsl.model.AttributeKeys;
+import akka.http.javadsl.model.StatusCodes;
+import akka.http.javadsl.model.ws.WebSocketUpgrade;
+import akka.http.javadsl.server.Route;
+import akka.stream.OverflowStrategy;
+import akka.stream.javadsl.Flow;
+import akka.stream.typed.javadsl.ActorSink;
+import akka.stream.typed.javadsl.ActorSource;
+import chatterbox.account.AccountService;
+import chatterbox.account.SessionTokens;
+import chatterbox.platform.http.JsonRoutes;
+import chatterbox.room.RoomService;
+import chatterbox.transfer.Payments;
+import chatterbox.transfer.TransferService;
+import com.typesafe.config.Config;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The WebSocket gateway at {@code /gateway} (docs/protocol.md): checks the Origin, upgrades, and
+ * runs one {@link Connection} actor per socket, attached to a {@link Session}.
+ */
+public final class Gateway extends JsonRoutes {
+
+  private static final int OUTBOUND_BUFFER = 4096;
+
+  private final ActorSystem<?> system;
+  private final GatewayContext context;
+  private final AtomicLong connections = new AtomicLong();
+
+  private Gateway(ActorSystem<?> system, GatewayContext context) {
+    this.system = system;
+    this.context = context;
+  }
+
+  public static Gateway start(ActorSystem<?> system, Config gateway, AccountService accounts, RoomService rooms,
+                              Payments payments, TransferService transfers, long maxTransfer, Duration askTimeout) {
+    var settings = GatewaySettings.fromConfig(gateway);
+    var presenceTopic = system.systemActorOf(Topic.create(Presence.Changed.class, "presence"), "presence-topic", Props.empty());
+    Presence.init(system, settings.heartbeatTimeout().multipliedBy(2), presenceTopic);
+    var context = new GatewayContext(settings, accounts, rooms, payments, transfers, maxTransfer,
+        ClusterSharding.get(system), presenceTopic,
+        new ConcurrentHashMap<>(), askTimeout);
+    return new Gateway(system, context);
+  }
+
+  /** Ends the gateway sessions opened with a token that has just been revoked. */
+  public void loggedOut(SessionTokens.Session session) {
+    context.notifyUser(new GatewayNotice.LoggedOut(session.username(), session.sessionId()));
+  }
+
+  public Route route() {
+    return path("gateway", () -> get(() -> extractRequest(request -> {
+      var origin = request.getHeader("Origin").map(h -> h.value());
+      var host = request.getHeader("Host").map(h -> h.value()).orElse("");
+      if (origin.isPresent() && !originAllowed(origin.get(), host)) {
+        return error(StatusCodes.FORBIDDEN, "origin", "this origin may not open the gateway");
+      }
+      Optional<WebSocketUpgrade> upgrade = request.getAttribute(AttributeKeys.webSocketUpgrade);
+      if (upgrade.isEmpty()) return error(StatusCodes.BAD_REQUEST, "upgrade", "expected a WebSocket upgrade");
+      return complete(WebSocketFrames.upgrade(upgrade.get(), connectionFlow(), context.settings().maxFrameChars(), system));
+    })));
+  }
+
+  /** Same-origin pages, and the configured origins (a development server, say), may connect. */
+  private boolean originAllowed(String origin, String host) {
+    return origin.equals("http://" + host) || origin.equals("https://" + host)
+        || context.settings().allowedOrigins().contains(origin);
+  }
+
+  private Flow<WebSocketFrames.Inbound, WebSocketFrames.Outbound, NotUsed> connectionFlow() {
+    var outbound = ActorSource.<WebSocketFrames.Outbound>actorRef(
+            message -> false, message -> Optional.empty(), OUTBOUND_BUFFER, OverflowStrategy.fail())
+        .preMaterialize(system);
+    var connection = system.systemActorOf(Connection.create(outbound.first(), context),
+        "gateway-connection-" + connections.incrementAndGet(), Props.empty());
+    var inbound = Flow.<WebSocketFrames.Inbound>create()
+        .<Connection.Command>map(Connection.FromClient::new)
+        .to(ActorSink.actorRef(connection, Connection.ClientGone.INSTANCE, failure -> Connection.ClientGone.INSTANCE));
+    return Flow.fromSinkAndSourceCoupled(inbound, outbound.second());
+  }
+}

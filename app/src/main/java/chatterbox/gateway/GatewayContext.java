@@ -1,0 +1,36 @@
+package chatterbox.gateway;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.pubsub.Topic;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import akka.cluster.sharding.typed.javadsl.EntityRef;
+import chatterbox.account.AccountService;
+import chatterbox.room.RoomService;
+import chatterbox.room.UserNotice;
+import chatterbox.transfer.Payments;
+import chatterbox.transfer.TransferService;
+
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** What the gateway's actors share on one node: services, topics, settings, and the live sessions. */
+record GatewayContext(
+    GatewaySettings settings,
+    AccountService accounts,
+    RoomService roomService,
+    Payments payments,
+    TransferService transfers,
+    long maxTransfer,
+    ClusterSharding sharding,
+    ActorRef<Topic.Command<Presence.Changed>> presenceTopic,
+    ConcurrentHashMap<String, ActorRef<Session.Command>> sessions,
+    Duration askTimeout) {
+
+  EntityRef<Presence.Command> presence(String username) {
+    return sharding.entityRefFor(Presence.ENTITY_TYPE_KEY, username);
+  }
+
+  void notifyUser(UserNotice notice) {
+    roomService.userTopic(notice.username()).tell(Topic.publish(notice));
+  }
+}

@@ -1,0 +1,316 @@
+package chatterbox.gateway;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.PostStop;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import akka.actor.typed.javadsl.TimerScheduler;
+import akka.actor.typed.pubsub.Topic;
+import chatterbox.gateway.GatewayProtocol.CloseCode;
+import chatterbox.room.Room;
+import chatterbox.room.UserNotice;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One gateway session: what a client gets between IDENTIFY and the end of its resume window.
+ *
+ * <p>It numbers its dispatches 1, 2, 3, ... and keeps the last ones, so a client that lost its
+ * connection can RESUME on a new one and receive exactly what it missed. It subscribes to the
+ * topics of the user's rooms and delivers each room's events in the room's sequence order,
+ * filling any gap from the room's history, so no event is shown twice or lost. Commands typed in
+ * a room go to {@link SessionInput}.
+ *
+ * <p>Sessions live on the node that accepted the connection; a session is lost with its node, and
+ * the client then catches up through history (see docs/protocol.md).
+ */
+final class Session extends AbstractBehavior<Session.Command> {
+
+  sealed interface Command {}
+
+  /** A connection takes the session over: new ({@code afterSeq} = 0 and nothing sent yet) or resumed. */
+  record Attach(ActorRef<Connection.Command> connection, String username, long afterSeq, boolean resume) implements Command {}
+
+  record ClientFrame(GatewayProtocol.ClientFrame frame) implements Command {}
+
+  record ConnectionLost(ActorRef<Connection.Command> connection) implements Command {}
+
+  record RoomEvent(Room.Event event) implements Command {}
+
+  record Notice(UserNotice notice) implements Command {}
+
+  record PresenceChanged(Presence.Changed change) implements Command {}
+
+  /** Something the session computed asynchronously and now dispatches. */
+  record Dispatch(String type, ObjectNode payload) implements Command {}
+
+  /** The end of a PIN confirmation; {@code dispatch} may be null. */
+  record ConfirmOutcome(String transferId, boolean stillPending, Dispatch dispatch) implements Command {}
+
+  /** Missing room events, fetched from history to fill a gap. */
+  record GapFilled(String room, List<Room.Event> events) implements Command {}
+
+  record GapFillFailed(String room) implements Command {}
+
+  /** The READY state, computed by {@link SessionStart}. */
+  record Ready(ObjectNode payload, Map<String, RoomView> rooms) implements Command {}
+
+  record StartFailed(Throwable cause) implements Command {}
+
+  enum Expire implements Command { INSTANCE }
+
+  /** What the session knows of one of its rooms. */
+  static final class RoomView {
+    long lastSeq;
+    final java.util.Set<String> members;
+    final java.util.TreeMap<Long, Room.Event> early = new java.util.TreeMap<>();
+    boolean filling;
+
+    RoomView(long lastSeq, java.util.Collection<String> members) {
+      this.lastSeq = lastSeq;
+      this.members = new java.util.HashSet<>(members);
+    }
+  }
+
+  private record Sent(long seq, String json) {}
+
+  static Behavior<Command> create(String sessionId, String username, GatewayContext gateway,
+                                  ActorRef<Connection.Command> connection) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> Behaviors.withStash(10_000, stash -> {
+      SessionStart.compute(ctx, sessionId, username, gateway);
+      return Behaviors.receive(Command.class)
+          .onMessage(Ready.class, ready -> {
+            var session = new Session(ctx, timers, sessionId, username, gateway, ready.rooms());
+            session.attach(connection, 0, false);
+            session.dispatch("READY", ready.payload());
+            return stash.unstashAll(session);
+          })
+          .onMessage(StartFailed.class, failed -> {
+            ctx.getLog().warn("Session of {} could not start: {}", username, failed.cause().toString());
+            connection.tell(new Connection.CloseWith(CloseCode.UNKNOWN_ERROR, "could not start the session; retry"));
+            return Behaviors.stopped();
+          })
+          .onAnyMessage(other -> {
+            stash.stash(other);
+            return Behaviors.same();
+          })
+          .build();
+    })));
+  }
+
+  private final TimerScheduler<Command> timers;
+  private final String sessionId;
+  private final String username;
+  private final GatewayContext gateway;
+  private final Map<String, RoomView> rooms;
+  private final ArrayDeque<Sent> replay = new ArrayDeque<>();
+  private final SessionInput input;
+  private final ActorRef<Room.Event> roomEvents;
+  private long seq;
+  private ActorRef<Connection.Command> connection;
+
+  private Session(ActorContext<Command> ctx, TimerScheduler<Command> timers, String sessionId, String username,
+                  GatewayContext gateway, Map<String, RoomView> rooms) {
+    super(ctx);
+    this.timers = timers;
+    this.sessionId = sessionId;
+    this.username = username;
+    this.gateway = gateway;
+    this.rooms = new HashMap<>(rooms);
+    this.roomEvents = ctx.messageAdapter(Room.Event.class, RoomEvent::new);
+    this.input = new SessionInput(ctx, username, gateway, this.rooms);
+    rooms.keySet().forEach(this::subscribe);
+    gateway.roomService().userTopic(username).tell(Topic.subscribe(ctx.messageAdapter(UserNotice.class, Notice::new)));
+    gateway.presenceTopic().tell(Topic.subscribe(ctx.messageAdapter(Presence.Changed.class, PresenceChanged::new)));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Attach.class, a -> {
+          if (!a.username().equals(username)) {
+            a.connection().tell(new Connection.InvalidSession());
+            return this;
+          }
+          if (!attach(a.connection(), a.afterSeq(), a.resume())) a.connection().tell(new Connection.InvalidSession());
+          return this;
+        })
+        .onMessage(ClientFrame.class, f -> onClientFrame(f.frame()))
+        .onMessage(ConnectionLost.class, lost -> {
+          if (lost.connection().equals(connection)) detach();
+          return this;
+        })
+        .onMessage(RoomEvent.class, e -> {
+          onRoomEvent(e.event());
+          return this;
+        })
+        .onMessage(GapFilled.class, filled -> {
+          var view = rooms.get(filled.room());
+          if (view != null) {
+            view.filling = false;
+            filled.events().forEach(event -> view.early.putIfAbsent(event.seq(), event));
+            deliverInOrder(filled.room(), view);
+          }
+          return this;
+        })
+        .onMessage(GapFillFailed.class, failed -> {
+          var view = rooms.get(failed.room());
+          if (view != null) view.filling = false; // the next event tries again
+          return this;
+        })
+        .onMessage(Notice.class, n -> onNotice(n.notice()))
+        .onMessage(PresenceChanged.class, p -> {
+          var change = p.change();
+          boolean sharesARoom = rooms.values().stream().anyMatch(view -> view.members.contains(change.username()));
+          if (!change.username().equals(username) && sharesARoom) {
+            dispatch("PRESENCE_UPDATE", Events.object().put("username", change.username())
+                .put("status", change.online() ? "online" : "offline"));
+          }
+          return this;
+        })
+        .onMessage(Dispatch.class, d -> {
+          if (d.type() != null) dispatch(d.type(), d.payload());
+          return this;
+        })
+        .onMessage(ConfirmOutcome.class, outcome -> {
+          input.onConfirmOutcome(outcome);
+          return this;
+        })
+        .onMessageEquals(Expire.INSTANCE, () -> {
+          getContext().getLog().debug("Session {} of {} expired", sessionId, username);
+          return Behaviors.stopped();
+        })
+        .onSignal(PostStop.class, stop -> {
+          gateway.sessions().remove(sessionId, getContext().getSelf());
+          gateway.presence(username).tell(new Presence.Gone(sessionId));
+          if (connection != null) connection.tell(new Connection.CloseWith(CloseCode.UNKNOWN_ERROR, "session ended"));
+          return this;
+        })
+        .build();
+  }
+
+  /** Attaches a connection and replays what it missed; false if the session cannot serve {@code afterSeq}. */
+  private boolean attach(ActorRef<Connection.Command> next, long afterSeq, boolean resume) {
+    if (resume && (afterSeq > seq || (!replay.isEmpty() && afterSeq < replay.peekFirst().seq() - 1)
+        || (replay.isEmpty() && afterSeq < seq))) {
+      return false;
+    }
+    if (connection != null && !connection.equals(next)) {
+      connection.tell(new Connection.CloseWith(CloseCode.UNKNOWN_ERROR, "session resumed on another connection"));
+    }
+    connection = next;
+    getContext().watchWith(next, new ConnectionLost(next));
+    timers.cancel(Expire.INSTANCE);
+    next.tell(new Connection.Attached(getContext().getSelf(), sessionId));
+    gateway.presence(username).tell(new Presence.Beat(sessionId));
+    if (resume) {
+      int replayed = 0;
+      for (var sent : replay) {
+        if (sent.seq() > afterSeq) {
+          next.tell(new Connection.Send(sent.json()));
+          replayed++;
+        }
+      }
+      dispatch("RESUMED", Events.object().put("replayed", replayed));
+    }
+    return true;
+  }
+
+  private void detach() {
+    connection = null;
+    gateway.presence(username).tell(new Presence.Gone(sessionId));
+    timers.startSingleTimer(Expire.INSTANCE, gateway.settings().resumeWindow());
+  }
+
+  private Behavior<Command> onClientFrame(GatewayProtocol.ClientFrame frame) {
+    if (frame instanceof GatewayProtocol.Heartbeat) {
+      gateway.presence(username).tell(new Presence.Beat(sessionId));
+    } else if (frame instanceof GatewayProtocol.Input in) {
+      input.onInput(in);
+    } else if (frame instanceof GatewayProtocol.Confirm confirm) {
+      input.onConfirm(confirm);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onNotice(UserNotice notice) {
+    if (notice instanceof UserNotice.RoomJoined joined) {
+      var info = joined.room();
+      if (!rooms.containsKey(info.roomId())) {
+        rooms.put(info.roomId(), new RoomView(info.lastSeq(), info.members()));
+        subscribe(info.roomId());
+        SessionStart.withPresence(gateway, info.members()).thenAccept(online -> getContext().getSelf().tell(
+            new Dispatch("ROOM_JOINED", roomJoined(info, online))));
+      }
+    } else if (notice instanceof UserNotice.RoomLeft left) {
+      if (rooms.remove(left.roomId()) != null) {
+        gateway.roomService().topic(left.roomId()).tell(Topic.unsubscribe(roomEvents));
+        dispatch("ROOM_LEFT", Events.object().put("room", left.roomId()));
+      }
+    } else if (notice instanceof GatewayNotice.TransferReceipt r) {
+      dispatch("TRANSFER_RECEIPT", Events.object().put("transfer_id", r.transferId()).put("direction", r.direction())
+          .put("from", r.from()).put("to", r.to()).put("amount", r.amount()).put("balance", r.balance())
+          .put("room", r.room()).put("at", r.at()));
+    } else if (notice instanceof GatewayNotice.LoggedOut out && sessionId.startsWith(out.tokenSessionId() + ".")) {
+      if (connection != null) connection.tell(new Connection.CloseWith(CloseCode.LOGGED_OUT, "logged out"));
+      connection = null;
+      return Behaviors.stopped();
+    }
+    return this;
+  }
+
+  private static ObjectNode roomJoined(Room.RoomInfo info, Map<String, Boolean> online) {
+    var d = Events.object();
+    d.set("room", Events.room(info.roomId(), info.lastSeq(), info.members(), online));
+    return d;
+  }
+
+  private void subscribe(String room) {
+    gateway.roomService().topic(room).tell(Topic.subscribe(roomEvents));
+  }
+
+  /**
+   * Delivers a room's events in sequence order. An event ahead of the next expected one waits
+   * while the gap is fetched from history (events published before this node's subscription took
+   * effect, or lost with a node).
+   */
+  private void onRoomEvent(Room.Event event) {
+    var view = rooms.get(event.room());
+    if (view == null || event.seq() <= view.lastSeq) return;
+    view.early.putIfAbsent(event.seq(), event);
+    deliverInOrder(event.room(), view);
+  }
+
+  private void deliverInOrder(String room, RoomView view) {
+    while (!view.early.isEmpty() && view.early.firstKey() <= view.lastSeq + 1) {
+      var event = view.early.pollFirstEntry().getValue();
+      if (event.seq() != view.lastSeq + 1) continue;
+      view.lastSeq = event.seq();
+      if (event instanceof Room.MemberJoined joined) view.members.add(joined.username());
+      if (event instanceof Room.MemberLeft left) view.members.remove(left.username());
+      var dispatch = Events.roomEvent(event);
+      dispatch(dispatch.getKey(), dispatch.getValue());
+    }
+    if (!view.early.isEmpty() && !view.filling) {
+      view.filling = true;
+      var from = view.lastSeq;
+      getContext().pipeToSelf(gateway.roomService().history(room, username, null, from, 100), (history, failure) ->
+          failure == null ? new GapFilled(room, SessionStart.eventsOf(history)) : new GapFillFailed(room));
+    }
+  }
+
+  /** Numbers, keeps and sends one dispatch. */
+  private void dispatch(String type, ObjectNode payload) {
+    var json = GatewayProtocol.dispatch(++seq, type, payload);
+    replay.addLast(new Sent(seq, json));
+    while (replay.size() > gateway.settings().replayBuffer()) replay.removeFirst();
+    if (connection != null) connection.tell(new Connection.Send(json));
+  }
+}

@@ -1,0 +1,67 @@
+package chatterbox.gateway;
+
+import akka.actor.typed.javadsl.ActorContext;
+import chatterbox.room.Room;
+import chatterbox.room.RoomService;
+import chatterbox.wallet.Money;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/** Gathers what READY tells a new session: its rooms with their members and presence, and the balance. */
+final class SessionStart {
+
+  private SessionStart() {}
+
+  static void compute(ActorContext<Session.Command> ctx, String sessionId, String username, GatewayContext gateway) {
+    var rooms = gateway.roomService().ensureDefaultRoom(username)
+        .thenCompose(ids -> all(ids.stream().map(gateway.roomService()::info).toList()));
+    var balance = gateway.transfers().balance(username);
+    var ready = rooms.thenCompose(infos -> {
+      var everyone = infos.stream().flatMap(info -> info.members().stream()).distinct().toList();
+      return withPresence(gateway, everyone).thenCombine(balance, (online, money) -> {
+        var views = new LinkedHashMap<String, Session.RoomView>();
+        var list = Events.array();
+        for (var info : infos) {
+          views.put(info.roomId(), new Session.RoomView(info.lastSeq(), info.members()));
+          list.add(Events.room(info.roomId(), info.lastSeq(), info.members(), online));
+        }
+        return new Session.Ready(Events.ready(sessionId, username, Money.format(money.balance()), list), views);
+      });
+    });
+    ctx.pipeToSelf(ready, (result, failure) -> failure == null ? result : new Session.StartFailed(failure));
+  }
+
+  /** Who of {@code usernames} is online. */
+  static CompletionStage<Map<String, Boolean>> withPresence(GatewayContext gateway, Collection<String> usernames) {
+    var answers = usernames.stream()
+        .map(user -> gateway.presence(user).<Presence.Online>ask(Presence.IsOnline::new, gateway.askTimeout())
+            .exceptionally(e -> new Presence.Online(user, false)))
+        .toList();
+    return all(answers).thenApply(list -> {
+      var online = new HashMap<String, Boolean>();
+      list.forEach(o -> online.put(o.username(), o.online()));
+      return online;
+    });
+  }
+
+  static List<Room.Event> eventsOf(RoomService.HistoryResult result) {
+    return result instanceof RoomService.History history ? history.events() : List.of();
+  }
+
+  private static <T> CompletionStage<List<T>> all(List<? extends CompletionStage<T>> stages) {
+    var futures = stages.stream().map(CompletionStage::toCompletableFuture).toList();
+    return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+        .thenApply(done -> {
+          var results = new ArrayList<T>(futures.size());
+          futures.forEach(f -> results.add(f.join()));
+          return results;
+        });
+  }
+}

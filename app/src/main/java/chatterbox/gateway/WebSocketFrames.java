@@ -1,0 +1,154 @@
+package chatterbox.gateway;
+
+import akka.NotUsed;
+import akka.actor.typed.ActorSystem;
+import akka.http.impl.engine.ws.FrameEvent$;
+import akka.http.impl.engine.ws.FrameHandler;
+import akka.http.impl.engine.ws.Protocol$Opcode$Text$;
+import akka.http.impl.engine.ws.UpgradeToWebSocketLowLevel;
+import akka.http.impl.engine.ws.WebSocket$;
+import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.ws.WebSocketUpgrade;
+import akka.stream.BidiShape;
+import akka.stream.javadsl.BidiFlow;
+import akka.stream.javadsl.Broadcast;
+import akka.stream.javadsl.Flow;
+import akka.stream.javadsl.GraphDSL;
+import akka.stream.javadsl.Merge;
+import akka.stream.javadsl.Source;
+import akka.japi.pf.PFBuilder;
+import akka.util.ByteString;
+import scala.Option;
+import scala.concurrent.duration.FiniteDuration;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * WebSocket connections at the level of whole text messages, with one thing Akka HTTP's public API
+ * lacks: closing with an application close code (4000-4999, as the gateway protocol documents;
+ * akka/akka-http#2458). It reuses Akka HTTP's own masking, control-frame and close-handshake stages
+ * and replaces only the top "message" layer, which is where a close code can be given.
+ *
+ * <p>This uses Akka HTTP internals ({@code akka.http.impl.engine.ws}), pinned by the build to
+ * 10.5.3; {@code GatewayProtocolTest} checks the close codes on the wire, so an upgrade that breaks
+ * this fails the build rather than production.
+ */
+final class WebSocketFrames {
+
+  /** What the client sent: a whole text message, or something the gateway refuses. */
+  sealed interface Inbound {}
+
+  record Text(String text) implements Inbound, Outbound {}
+
+  record Binary() implements Inbound {}
+
+  /** A text message longer than the limit: its content is dropped unread. */
+  record TooLarge() implements Inbound {}
+
+  /** What the server sends: text, or the close frame (which ends the connection). */
+  sealed interface Outbound {}
+
+  record Close(int code, String reason) implements Outbound {}
+
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(3);
+
+  private WebSocketFrames() {}
+
+  /** The response that upgrades the connection and runs {@code handler} on its messages. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  static HttpResponse upgrade(WebSocketUpgrade upgrade, Flow<Inbound, Outbound, ?> handler, int maxMessageChars,
+                              ActorSystem<?> system) {
+    var lowLevel = (UpgradeToWebSocketLowLevel) upgrade;
+    var timeout = FiniteDuration.create(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    var random = new SecureRandom();
+    // Scala's variance does not carry over to Java's generics: the stages fit, the types need a cast.
+    akka.stream.scaladsl.BidiFlow masking = WebSocket$.MODULE$.masking(true, () -> random);
+    akka.stream.scaladsl.BidiFlow frameHandling = WebSocket$.MODULE$.frameHandling(true, timeout, system.classicSystem().log());
+    akka.stream.scaladsl.BidiFlow messages = messageLayer(maxMessageChars).asScala();
+    akka.stream.scaladsl.Flow frames = masking.atop(frameHandling).atop(messages).join(handler.asScala());
+    return lowLevel.handleFrames(frames, Option.empty());
+  }
+
+  /**
+   * Between Akka's frame handling and the handler: assembles text messages (up to the limit),
+   * passes control events straight through (pings, the peer's close), renders the handler's
+   * output, and turns {@link Close} into a close frame with its code.
+   */
+  private static BidiFlow<FrameHandler.Output, Inbound, Outbound, Object, NotUsed> messageLayer(int maxMessageChars) {
+    var closedByServer = new AtomicBoolean();
+    var tick = FiniteDuration.create(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    return BidiFlow.fromGraph(GraphDSL.create(builder -> {
+      var split = builder.add(Broadcast.<FrameHandler.Output>create(2));
+      var merge = builder.add(Merge.<Object>create(3));
+      var bypass = builder.add(Flow.<FrameHandler.Output>create()
+          .filter(event -> event instanceof FrameHandler.BypassEvent)
+          .map(event -> (Object) event));
+      var toHandler = builder.add(Flow.<FrameHandler.Output>create()
+          .takeWhile(event -> !(event instanceof FrameHandler.PeerClosed)
+              && !(event instanceof FrameHandler.ActivelyCloseWithCode))
+          .statefulMapConcat(() -> new MessageAssembler(maxMessageChars)::accept));
+      var fromHandler = builder.add(Flow.<Outbound>create()
+          .takeWhile(out -> !(out instanceof Close), true)
+          .map(out -> render(out, closedByServer))
+          .concatLazy(Source.lazySource(() -> closedByServer.get()
+              ? Source.<Object>empty()
+              : Source.<Object>single(FrameHandler.UserHandlerCompleted$.MODULE$)))
+          .recover(new PFBuilder<Throwable, Object>().matchAny(FrameHandler.UserHandlerErredOut::new).build()));
+      var ticks = builder.add(Source.tick(java.time.Duration.ofNanos(tick.toNanos()),
+          java.time.Duration.ofNanos(tick.toNanos()), (Object) akka.http.impl.engine.ws.WebSocket.Tick$.MODULE$));
+
+      builder.from(split.out(0)).via(bypass).toInlet(merge.in(0));
+      builder.from(split.out(1)).toInlet(toHandler.in());
+      builder.from(fromHandler.out()).toInlet(merge.in(1));
+      builder.from(ticks).toInlet(merge.in(2));
+      return new BidiShape<>(split.in(), toHandler.out(), fromHandler.in(), merge.out());
+    }));
+  }
+
+  private static Object render(Outbound out, AtomicBoolean closedByServer) {
+    if (out instanceof Close close) {
+      closedByServer.set(true);
+      return new FrameHandler.ActivelyCloseWithCode(Option.apply(close.code()), close.reason());
+    }
+    var bytes = ByteString.fromString(((Text) out).text(), StandardCharsets.UTF_8);
+    return FrameEvent$.MODULE$.fullFrame(Protocol$Opcode$Text$.MODULE$, Option.empty(), bytes, true, false, false, false);
+  }
+
+  /** Joins the parts of each message; refuses binary ones and text beyond the limit. */
+  private static final class MessageAssembler {
+    private final int maxChars;
+    private final StringBuilder text = new StringBuilder();
+    private boolean overflowed;
+
+    MessageAssembler(int maxChars) {
+      this.maxChars = maxChars;
+    }
+
+    List<Inbound> accept(FrameHandler.Output event) {
+      if (event instanceof FrameHandler.TextMessagePart part) {
+        if (!overflowed) text.append(part.data());
+        boolean tooLarge = !overflowed && text.length() > maxChars;
+        if (tooLarge) {
+          overflowed = true;
+          text.setLength(0);
+        }
+        if (part.last()) {
+          var complete = overflowed ? null : text.toString();
+          text.setLength(0);
+          overflowed = false;
+          return tooLarge || complete == null ? List.of(new TooLarge()) : List.of(new Text(complete));
+        }
+        return tooLarge ? List.of(new TooLarge()) : List.of();
+      }
+      if (event instanceof FrameHandler.BinaryMessagePart part) {
+        return part.last() ? List.of(new Binary()) : List.of();
+      }
+      return List.of();
+    }
+  }
+}

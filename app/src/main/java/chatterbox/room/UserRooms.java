@@ -1,0 +1,184 @@
+package chatterbox.room;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Behavior;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import akka.cluster.sharding.typed.javadsl.Entity;
+import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
+import akka.persistence.typed.PersistenceId;
+import akka.persistence.typed.javadsl.CommandHandlerWithReply;
+import akka.persistence.typed.javadsl.EventHandler;
+import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import akka.persistence.typed.javadsl.ReplyEffect;
+import akka.persistence.typed.javadsl.RetentionCriteria;
+import chatterbox.account.Username;
+import chatterbox.platform.serialization.JsonSerializable;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The rooms one user is in (entity id: the username), in the order joined, and whether the user
+ * has been given the default room. It is an index for the user's sessions: each {@link Room}
+ * decides its own membership, and {@link RoomService} keeps this list in step with the rooms.
+ *
+ * <p>What it guarantees:
+ * <ul>
+ *   <li>Every command is idempotent: adding a listed room, removing an unlisted one or marking an
+ *       initialized user again writes nothing.</li>
+ *   <li>Once initialized, a user stays initialized, so the default room is given once in a user's
+ *       life: leaving it is final.</li>
+ *   <li>Every command is answered with the list as it stands afterwards.</li>
+ * </ul>
+ */
+public final class UserRooms
+    extends EventSourcedBehaviorWithEnforcedReplies<UserRooms.Command, UserRooms.Event, UserRooms.State> {
+
+  public static final EntityTypeKey<Command> ENTITY_TYPE_KEY = EntityTypeKey.create(Command.class, "UserRooms");
+
+  public static void init(ActorSystem<?> system) {
+    ClusterSharding.get(system).init(Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId())));
+  }
+
+  public static Behavior<Command> create(String username) {
+    return new UserRooms(username);
+  }
+
+  /** Why {@code username} is not the canonical form (as sessions carry it) of a valid username, or empty. */
+  public static Optional<String> idProblem(String username) {
+    var problem = Username.problem(username);
+    if (problem.isEmpty() && !username.equals(Username.normalize(username))) return Optional.of("must be in canonical form (lower case, no surrounding spaces)");
+    return problem;
+  }
+
+  // ---- commands -------------------------------------------------------------------------------
+
+  public sealed interface Command extends JsonSerializable {}
+
+  public record Add(String roomId, ActorRef<Rooms> replyTo) implements Command {
+    public Add {
+      Objects.requireNonNull(roomId, "roomId");
+    }
+  }
+
+  public record Remove(String roomId, ActorRef<Rooms> replyTo) implements Command {
+    public Remove {
+      Objects.requireNonNull(roomId, "roomId");
+    }
+  }
+
+  public record Get(ActorRef<Rooms> replyTo) implements Command {}
+
+  /** The user has been given the default room (or has had the chance to be). */
+  public record MarkInitialized(ActorRef<Rooms> replyTo) implements Command {}
+
+  // ---- replies --------------------------------------------------------------------------------
+
+  /** @param roomIds in the order joined */
+  public record Rooms(List<String> roomIds, boolean initialized) implements JsonSerializable {
+    public Rooms {
+      roomIds = List.copyOf(roomIds);
+    }
+  }
+
+  // ---- events ---------------------------------------------------------------------------------
+
+  public sealed interface Event extends JsonSerializable {}
+
+  public record RoomAdded(String roomId) implements Event {}
+
+  public record RoomRemoved(String roomId) implements Event {}
+
+  public record Initialized() implements Event {}
+
+  // ---- state ----------------------------------------------------------------------------------
+
+  /** @param roomIds in the order joined, each once */
+  public record State(List<String> roomIds, boolean initialized) implements JsonSerializable {
+
+    static final State EMPTY = new State(List.of(), false);
+
+    public State {
+      roomIds = List.copyOf(roomIds);
+    }
+
+    boolean has(String roomId) {
+      return roomIds.contains(roomId);
+    }
+
+    State with(String roomId) {
+      var rooms = new ArrayList<>(roomIds);
+      rooms.add(roomId);
+      return new State(rooms, initialized);
+    }
+
+    State without(String roomId) {
+      var rooms = new ArrayList<>(roomIds);
+      rooms.remove(roomId);
+      return new State(rooms, initialized);
+    }
+
+    State markedInitialized() {
+      return new State(roomIds, true);
+    }
+
+    Rooms rooms() {
+      return new Rooms(roomIds, initialized);
+    }
+  }
+
+  // ---- behaviour ------------------------------------------------------------------------------
+
+  private UserRooms(String username) {
+    super(PersistenceId.of(ENTITY_TYPE_KEY.name(), username));
+  }
+
+  @Override
+  public State emptyState() {
+    return State.EMPTY;
+  }
+
+  // One state type: whether a command writes depends only on the list and the flag.
+  @Override
+  public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+    return newCommandHandlerWithReplyBuilder()
+        .forAnyState()
+        .onCommand(Add.class, (state, add) -> state.has(add.roomId())
+            ? unchanged(state, add.replyTo())
+            : write(new RoomAdded(add.roomId()), add.replyTo()))
+        .onCommand(Remove.class, (state, remove) -> state.has(remove.roomId())
+            ? write(new RoomRemoved(remove.roomId()), remove.replyTo())
+            : unchanged(state, remove.replyTo()))
+        .onCommand(MarkInitialized.class, (state, mark) -> state.initialized()
+            ? unchanged(state, mark.replyTo())
+            : write(new Initialized(), mark.replyTo()))
+        .onCommand(Get.class, (state, get) -> unchanged(state, get.replyTo()))
+        .build();
+  }
+
+  private ReplyEffect<Event, State> write(Event event, ActorRef<Rooms> replyTo) {
+    return Effect().persist(event).thenReply(replyTo, State::rooms);
+  }
+
+  private ReplyEffect<Event, State> unchanged(State state, ActorRef<Rooms> replyTo) {
+    return Effect().reply(replyTo, state.rooms());
+  }
+
+  @Override
+  public EventHandler<State, Event> eventHandler() {
+    return newEventHandlerBuilder()
+        .forAnyState()
+        .onEvent(RoomAdded.class, (state, added) -> state.with(added.roomId()))
+        .onEvent(RoomRemoved.class, (state, removed) -> state.without(removed.roomId()))
+        .onEvent(Initialized.class, (state, initialized) -> state.markedInitialized())
+        .build();
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(100, 2);
+  }
+}

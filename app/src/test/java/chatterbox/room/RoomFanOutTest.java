@@ -1,0 +1,99 @@
+package chatterbox.room;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.typed.pubsub.Topic;
+import akka.cluster.MemberStatus;
+import akka.cluster.typed.Cluster;
+import akka.cluster.typed.Join;
+import akka.persistence.query.PersistenceQuery;
+import akka.persistence.testkit.PersistenceTestKitPlugin;
+import akka.persistence.testkit.PersistenceTestKitSnapshotPlugin;
+import akka.persistence.testkit.query.javadsl.PersistenceTestKitReadJournal;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+/**
+ * A two-node cluster, both nodes running rooms as the app does: "sessions" subscribe on both
+ * nodes, so whichever node hosts the room, one of them is remote from it, and both receive what
+ * the room writes through the topics, in seq order.
+ */
+class RoomFanOutTest {
+
+  private static final Config NODE = ConfigFactory.parseString("""
+          akka.actor.provider = cluster
+          akka.remote.artery.canonical.hostname = "127.0.0.1"
+          akka.remote.artery.canonical.port = 0
+          akka.cluster.jmx.multi-mbeans-in-same-jvm = on
+          """)
+      .withFallback(PersistenceTestKitPlugin.config())
+      .withFallback(PersistenceTestKitSnapshotPlugin.config())
+      .withFallback(ConfigFactory.load());
+
+  private static final ActorTestKit firstNode = ActorTestKit.create("fanout", NODE);
+  private static final ActorTestKit secondNode = ActorTestKit.create("fanout", NODE);
+  private static final List<ActorTestKit> nodes = List.of(firstNode, secondNode);
+
+  private static RoomService service;
+
+  @BeforeAll
+  static void formCluster() {
+    var seed = Cluster.get(firstNode.system()).selfMember().address();
+    nodes.forEach(node -> Cluster.get(node.system()).manager().tell(Join.create(seed)));
+    firstNode.createTestProbe().awaitAssert(Duration.ofSeconds(20), () -> {
+      nodes.forEach(node -> assertEquals(MemberStatus.up(), Cluster.get(node.system()).selfMember().status()));
+      return null;
+    });
+    nodes.forEach(node -> {
+      Room.init(node.system());
+      UserRooms.init(node.system());
+    });
+    service = new RoomService(firstNode.system(), Duration.ofSeconds(10), PersistenceQuery.get(firstNode.system())
+        .getReadJournalFor(PersistenceTestKitReadJournal.class, PersistenceTestKitReadJournal.Identifier()));
+  }
+
+  @AfterAll
+  static void stopNodes() {
+    secondNode.shutdownTestKit();
+    firstNode.shutdownTestKit();
+  }
+
+  @Test
+  void entriesAndUserNoticesReachSessionsOnEveryNodeInOrder() throws Exception {
+    var roomSessions = nodes.stream().map(node -> node.createTestProbe(Room.Event.class)).toList();
+    var userSessions = nodes.stream().map(node -> node.createTestProbe(UserNotice.class)).toList();
+    for (int i = 0; i < nodes.size(); i++) {
+      var topics = RoomTopics.get(nodes.get(i).system());
+      topics.roomTopic("far-away").tell(Topic.subscribe(roomSessions.get(i).ref()));
+      topics.userTopic("zawadi").tell(Topic.subscribe(userSessions.get(i).ref()));
+    }
+    // Each node's topic actor must know of both nodes' subscribers before anything is published.
+    for (var node : nodes) {
+      TopicProbes.awaitInstances(node, RoomTopics.get(node.system()).roomTopic("far-away"), 2);
+      TopicProbes.awaitInstances(node, RoomTopics.get(node.system()).userTopic("zawadi"), 2);
+    }
+
+    var joined = service.join("far-away", "zawadi").toCompletableFuture().get(15, TimeUnit.SECONDS);
+    for (int i = 1; i <= 20; i++) {
+      service.post("far-away", "zawadi", "line " + i, "n-" + i).toCompletableFuture().get(15, TimeUnit.SECONDS);
+    }
+
+    for (var userSession : userSessions) userSession.expectMessage(new UserNotice.RoomJoined("zawadi", joined.info()));
+    for (var session : roomSessions) {
+      var received = session.receiveSeveralMessages(21);
+      assertInstanceOf(Room.MemberJoined.class, received.get(0));
+      assertEquals(LongStream.rangeClosed(1, 21).boxed().toList(), received.stream().map(Room.Event::seq).toList());
+      assertEquals("line 20", ((Room.MessagePosted) received.get(20)).text());
+    }
+  }
+}
