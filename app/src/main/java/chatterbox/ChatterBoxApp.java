@@ -15,6 +15,8 @@ import chatterbox.account.Registration;
 import chatterbox.account.SessionTokens;
 import chatterbox.gateway.Gateway;
 import chatterbox.ledger.Ledger;
+import chatterbox.metrics.Metrics;
+import chatterbox.metrics.MetricsRoutes;
 import chatterbox.ledger.LedgerRoutes;
 import chatterbox.platform.persistence.BlockingJdbc;
 import chatterbox.platform.persistence.Database;
@@ -36,6 +38,8 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -110,8 +114,11 @@ public final class ChatterBoxApp {
     var rooms = new RoomService(system, askTimeout);
     var payments = new Payments(accounts, transfers);
     long maxTransfer = amount(money, "max-transfer");
+    var metrics = Metrics.start(system, List.of(Account.ENTITY_TYPE_KEY, Wallet.ENTITY_TYPE_KEY,
+        Transfer.ENTITY_TYPE_KEY, Room.ENTITY_TYPE_KEY, UserRooms.ENTITY_TYPE_KEY), Duration.ofSeconds(10));
+    transfers.onFinished(status -> metrics.transfers.labelValues(status.stage().name().toLowerCase()).inc());
     var gateway = Gateway.start(system, settings.getConfig("gateway"), accounts, rooms, payments, transfers,
-        maxTransfer, askTimeout);
+        maxTransfer, askTimeout, metrics);
     var registration = new Registration(accounts, KycClient.fromConfig(system, settings),
         signUpGrant(transfers, money.getString("signup-grant")));
     var operatorToken = secrets.getString("operator-token");
@@ -127,7 +134,8 @@ public final class ChatterBoxApp {
             new ProfileRoutes(accounts, operatorToken, fundsOf, rooms::roomsOf).routes(),
             new TransferRoutes(accounts, operatorToken, payments, transfers, ledger, maxTransfer).routes(),
             new RoomRoutes(accounts, operatorToken, rooms).routes(),
-            new LedgerRoutes(accounts, operatorToken, ledger).routes())));
+            new LedgerRoutes(accounts, operatorToken, ledger).routes())),
+        new MetricsRoutes(accounts, operatorToken, metrics).routes());
   }
 
   /** Pays the demo grant from the treasury, once per user (the transfer id is derived from the name). */

@@ -1,6 +1,8 @@
 package chatterbox.gateway;
 
+import akka.Done;
 import akka.NotUsed;
+import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Props;
 import akka.actor.typed.pubsub.Topic;
@@ -15,6 +17,7 @@ import akka.stream.typed.javadsl.ActorSink;
 import akka.stream.typed.javadsl.ActorSource;
 import chatterbox.account.AccountService;
 import chatterbox.account.SessionTokens;
+import chatterbox.metrics.Metrics;
 import chatterbox.platform.http.JsonRoutes;
 import chatterbox.room.RoomService;
 import chatterbox.transfer.Payments;
@@ -23,6 +26,7 @@ import com.typesafe.config.Config;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -44,13 +48,22 @@ public final class Gateway extends JsonRoutes {
   }
 
   public static Gateway start(ActorSystem<?> system, Config gateway, AccountService accounts, RoomService rooms,
-                              Payments payments, TransferService transfers, long maxTransfer, Duration askTimeout) {
+                              Payments payments, TransferService transfers, long maxTransfer, Duration askTimeout,
+                              Metrics metrics) {
     var settings = GatewaySettings.fromConfig(gateway);
     var presenceTopic = system.systemActorOf(Topic.create(Presence.Changed.class, "presence"), "presence-topic", Props.empty());
     Presence.init(system, settings.heartbeatTimeout().multipliedBy(2), presenceTopic);
     var context = new GatewayContext(settings, accounts, rooms, payments, transfers, maxTransfer,
         ClusterSharding.get(system), presenceTopic,
-        new ConcurrentHashMap<>(), askTimeout);
+        new ConcurrentHashMap<>(), askTimeout, metrics);
+    metrics.gauge("chatterbox_gateway_sessions", "Gateway sessions on this node, including those waiting to be resumed",
+        () -> context.sessions().size());
+    // On SIGTERM (coordinated shutdown) clients are told to reconnect before the HTTP port closes,
+    // so they move to another node at once instead of waiting for a heartbeat timeout.
+    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "gateway-reconnect", () -> {
+      context.sessions().values().forEach(session -> session.tell(Session.ServerGoingAway.INSTANCE));
+      return CompletableFuture.completedFuture(Done.getInstance());
+    });
     return new Gateway(system, context);
   }
 
@@ -87,6 +100,11 @@ public final class Gateway extends JsonRoutes {
     var inbound = Flow.<WebSocketFrames.Inbound>create()
         .<Connection.Command>map(Connection.FromClient::new)
         .to(ActorSink.actorRef(connection, Connection.ClientGone.INSTANCE, failure -> Connection.ClientGone.INSTANCE));
-    return Flow.fromSinkAndSourceCoupled(inbound, outbound.second());
+    return Flow.fromSinkAndSourceCoupled(inbound, outbound.second())
+        .watchTermination((notUsed, done) -> {
+          context.metrics().connections.inc();
+          done.whenComplete((ok, failure) -> context.metrics().connections.dec());
+          return NotUsed.getInstance();
+        });
   }
 }

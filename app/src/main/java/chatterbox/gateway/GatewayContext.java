@@ -5,6 +5,7 @@ import akka.actor.typed.pubsub.Topic;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.EntityRef;
 import chatterbox.account.AccountService;
+import chatterbox.metrics.Metrics;
 import chatterbox.room.RoomService;
 import chatterbox.room.UserNotice;
 import chatterbox.transfer.Payments;
@@ -24,7 +25,8 @@ record GatewayContext(
     ClusterSharding sharding,
     ActorRef<Topic.Command<Presence.Changed>> presenceTopic,
     ConcurrentHashMap<String, ActorRef<Session.Command>> sessions,
-    Duration askTimeout) {
+    Duration askTimeout,
+    Metrics metrics) {
 
   EntityRef<Presence.Command> presence(String username) {
     return sharding.entityRefFor(Presence.ENTITY_TYPE_KEY, username);

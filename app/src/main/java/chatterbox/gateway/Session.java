@@ -66,6 +66,9 @@ final class Session extends AbstractBehavior<Session.Command> {
 
   enum Expire implements Command { INSTANCE }
 
+  /** The node is shutting down: tell the client to reconnect (and RESUME elsewhere or later). */
+  enum ServerGoingAway implements Command { INSTANCE }
+
   /** What the session knows of one of its rooms. */
   static final class RoomView {
     long lastSeq;
@@ -181,6 +184,13 @@ final class Session extends AbstractBehavior<Session.Command> {
         })
         .onMessage(ConfirmOutcome.class, outcome -> {
           input.onConfirmOutcome(outcome);
+          return this;
+        })
+        .onMessageEquals(ServerGoingAway.INSTANCE, () -> {
+          if (connection != null) {
+            connection.tell(new Connection.Send(GatewayProtocol.frame(GatewayProtocol.RECONNECT, null)));
+            connection.tell(new Connection.CloseWith(CloseCode.UNKNOWN_ERROR, "server restarting: reconnect"));
+          }
           return this;
         })
         .onMessageEquals(Expire.INSTANCE, () -> {
@@ -309,6 +319,7 @@ final class Session extends AbstractBehavior<Session.Command> {
   /** Numbers, keeps and sends one dispatch. */
   private void dispatch(String type, ObjectNode payload) {
     var json = GatewayProtocol.dispatch(++seq, type, payload);
+    gateway.metrics().dispatches.inc();
     replay.addLast(new Sent(seq, json));
     while (replay.size() > gateway.settings().replayBuffer()) replay.removeFirst();
     if (connection != null) connection.tell(new Connection.Send(json));

@@ -2,6 +2,7 @@ package chatterbox.gateway;
 
 import akka.actor.typed.javadsl.ActorContext;
 import chatterbox.account.Username;
+import chatterbox.metrics.Metrics;
 import chatterbox.room.Room;
 import chatterbox.transfer.Payments;
 import chatterbox.transfer.TransferStatus;
@@ -87,7 +88,12 @@ final class SessionInput {
   }
 
   private void post(String room, String text, String nonce) {
+    long started = System.nanoTime();
     whenDone(gateway.roomService().post(room, username, text, nonce), reply -> {
+      if (reply instanceof Room.Posted posted && !posted.duplicate()) {
+        gateway.metrics().messages.inc();
+        gateway.metrics().persistLatency.labelValues("message").observe(Metrics.secondsSince(started));
+      }
       if (reply instanceof Room.Posted posted && posted.duplicate()) {
         // A retried line: the first echo may not have reached this client, so send it again.
         var again = Events.roomEvent(posted.entry());

@@ -10,6 +10,7 @@ import chatterbox.wallet.Wallets;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
@@ -33,6 +34,7 @@ public final class TransferService {
   private final Scheduler scheduler;
   private final Duration outcomeTimeout;
   private final Duration queryTimeout;
+  private volatile Consumer<TransferStatus> onFinished = status -> { };
 
   /**
    * @param outcomeTimeout how long {@link #start} waits for the transfer to finish before it
@@ -73,7 +75,15 @@ public final class TransferService {
             : CompletableFuture.failedFuture(failure))
         .thenCompose(answer -> answer instanceof Transfer.Mismatch mismatch
             ? CompletableFuture.failedFuture(new TransferIdInUse(mismatch.message()))
-            : CompletableFuture.completedFuture((TransferStatus) answer));
+            : CompletableFuture.completedFuture((TransferStatus) answer))
+        .whenComplete((status, failure) -> {
+          if (status != null && status.finished()) onFinished.accept(status);
+        });
+  }
+
+  /** Told of each answer of {@link #start} that is a final outcome (for metrics). */
+  public void onFinished(Consumer<TransferStatus> listener) {
+    this.onFinished = listener;
   }
 
   public CompletionStage<TransferStatus> status(String transferId) {

@@ -186,7 +186,9 @@ class GatewayTest {
       assertEquals("74.50", receiptA.path("balance").asText());
       assertEquals("in", receiptB.path("direction").asText());
       assertEquals("125.50", receiptB.path("balance").asText());
-      var notice = cb.expectDispatch("TRANSFER_NOTICE", d -> d.path("from").asText().equals(a.username()));
+      // The room's notice and the private receipt come on different topics, in either order.
+      var notice = cb.awaitSeen(f -> f.path("t").asText().equals("TRANSFER_NOTICE")
+          && f.path("d").path("from").asText().equals(a.username()), "TRANSFER_NOTICE").path("d");
       assertFalse(notice.has("amount"), "the room does not learn the amount");
       assertEquals("74.50", Users.balance(api, a));
 
@@ -374,5 +376,36 @@ class GatewayTest {
     try (var devServer = GatewayClient.connect(port, "http://localhost:5173")) {
       devServer.expectOp(10);
     }
+  }
+
+  @Test
+  void metricsShowTheGatewayTrafficToTheOperatorOnly() throws Exception {
+    var a = Users.signUpAndLogIn(api, "metered");
+    try (var ca = identified(a)) {
+      ca.expectDispatch("READY");
+      ca.input("general", "counted", "c1");
+      ca.expectDispatch("MESSAGE_CREATED", d -> d.path("nonce").asText().equals("c1"));
+      var scrape = metrics(TestStack.OPERATOR_TOKEN);
+      assertEquals(200, scrape.statusCode());
+      var text = scrape.body();
+      assertTrue(value(text, "chatterbox_gateway_connections") >= 1, text);
+      assertTrue(value(text, "chatterbox_gateway_sessions") >= 1, text);
+      assertTrue(value(text, "chatterbox_messages_total") >= 1, text);
+      assertTrue(text.contains("chatterbox_persist_latency_seconds_bucket{operation=\"message\""), text);
+      assertTrue(text.contains("jvm_memory_used_bytes"), "JVM figures");
+      assertEquals(403, metrics(a.token()).statusCode());
+    }
+  }
+
+  private static java.net.http.HttpResponse<String> metrics(String token) throws Exception {
+    var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/metrics"))
+        .header("Authorization", "Bearer " + token).build();
+    return java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The value of an unlabelled sample in Prometheus text. */
+  private static double value(String text, String name) {
+    return text.lines().filter(line -> line.startsWith(name + " ")).mapToDouble(line -> Double.parseDouble(line.split(" ")[1]))
+        .findFirst().orElseThrow(() -> new AssertionError(name + " missing"));
   }
 }

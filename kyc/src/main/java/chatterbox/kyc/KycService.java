@@ -128,7 +128,8 @@ public final class KycService {
 
   private static boolean joinsItself(Config config) {
     return config.getStringList("akka.cluster.seed-nodes").isEmpty()
-        && config.getBoolean(ROOT + ".cluster.join-self");
+        && config.getBoolean(ROOT + ".cluster.join-self")
+        && !config.getBoolean(ROOT + ".cluster.bootstrap");
   }
 
   private static CompletableFuture<Done> selfUp(ActorSystem<?> system) {

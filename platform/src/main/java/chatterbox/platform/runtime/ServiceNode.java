@@ -69,7 +69,7 @@ public final class ServiceNode {
   /** Starts the actor system named {@code name} journaling to {@code database}. */
   public static <T> ActorSystem<T> startSystem(Behavior<T> guardian, String name, Config config, String root, Database database) {
     var system = ActorSystem.create(guardian, name, database.overlay(config));
-    SelfJoin.joinIfConfigured(system, root + ".cluster.join-self");
+    SelfJoin.joinIfConfigured(system, root + ".cluster");
     return system;
   }
 
