@@ -10,7 +10,7 @@ record HistoryRange(long from, long to, boolean hasMore) {
 
   /**
    * @param before null, or the page ends right before this seq (at least 1)
-   * @param after  null, or the page starts right after this seq (at least 1); not with {@code before}
+   * @param after  null, or the page starts right after this seq (0: from the first); not with {@code before}
    */
   static HistoryRange of(long lastSeq, Long before, Long after, int limit) {
     if (limit < 1) throw new IllegalArgumentException("limit must be at least 1: " + limit);

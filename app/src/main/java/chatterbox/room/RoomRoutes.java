@@ -65,7 +65,7 @@ public final class RoomRoutes extends AuthenticatedRoutes {
                         Optional<String> limit) {
     var validation = new Validation()
         .check("before", wholeNumberProblem(before, 1, Long.MAX_VALUE, "must be a positive integer"))
-        .check("after", wholeNumberProblem(after, 1, Long.MAX_VALUE, "must be a positive integer"))
+        .check("after", wholeNumberProblem(after, 0, Long.MAX_VALUE, "must be 0 or a positive integer"))
         .check("limit", wholeNumberProblem(limit, 1, RoomService.MAX_HISTORY_PAGE,
             "must be an integer from 1 to " + RoomService.MAX_HISTORY_PAGE))
         .require(before.isEmpty() || after.isEmpty(), "after", "give before or after, not both");

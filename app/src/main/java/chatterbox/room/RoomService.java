@@ -142,14 +142,14 @@ public final class RoomService {
    * the membership check are left for the next page.
    *
    * @param before null or at least 1
-   * @param after  null or at least 1; not together with {@code before}
+   * @param after  null or at least 0 (0: from the beginning); not together with {@code before}
    * @param limit  1 to {@value #MAX_HISTORY_PAGE}
    */
   public CompletionStage<HistoryResult> history(String roomId, String requester, Long before, Long after, int limit) {
-    if (limit < 1 || limit > MAX_HISTORY_PAGE || (before != null && before < 1) || (after != null && after < 1)
+    if (limit < 1 || limit > MAX_HISTORY_PAGE || (before != null && before < 1) || (after != null && after < 0)
         || (before != null && after != null)) {
       return CompletableFuture.failedFuture(new IllegalArgumentException(
-          "history query: limit 1 to " + MAX_HISTORY_PAGE + ", before or after (not both) at least 1"));
+          "history query: limit 1 to " + MAX_HISTORY_PAGE + ", before at least 1 or after at least 0 (not both)"));
     }
     return info(roomId).thenCompose(info -> {
       if (!info.exists()) return CompletableFuture.completedFuture(new NoSuchRoom(roomId));

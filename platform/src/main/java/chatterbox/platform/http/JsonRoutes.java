@@ -2,6 +2,7 @@ package chatterbox.platform.http;
 
 import akka.http.javadsl.model.StatusCode;
 import akka.http.javadsl.model.StatusCodes;
+import akka.http.javadsl.model.headers.RetryAfter;
 import akka.http.javadsl.server.AllDirectives;
 import akka.http.javadsl.server.ExceptionHandler;
 import akka.http.javadsl.server.MalformedRequestContentRejection;
@@ -76,6 +77,13 @@ public abstract class JsonRoutes extends AllDirectives {
                 Json.MAPPER.valueToTree(ErrorBody.of("request", response.status().reason())).toString()));
   }
 
+  private static boolean isTimeout(Throwable e) {
+    for (var cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+      if (cause instanceof java.util.concurrent.TimeoutException) return true;
+    }
+    return false;
+  }
+
   /** Names the field whose value had the wrong type, without echoing the value back. */
   static ErrorBody describeMalformedBody(Throwable failure) {
     // akka-http-jackson wraps Jackson's exception in an IllegalArgumentException.
@@ -110,6 +118,13 @@ public abstract class JsonRoutes extends AllDirectives {
   private static ExceptionHandler exceptionHandler(AllDirectives d) {
     return ExceptionHandler.newBuilder()
         .matchAny(e -> {
+          if (isTimeout(e)) {
+            // An entity did not answer in time (a node is failing over, say): a retry will do.
+            log.warn("Request timed out: {}", e.toString());
+            return d.respondWithHeaders(List.of(RetryAfter.create(2L)), () -> d.complete(StatusCodes.SERVICE_UNAVAILABLE,
+                ErrorBody.of("server", "temporarily unavailable; retry (requests with an id are applied once)"),
+                Json.marshaller()));
+          }
           log.error("Unhandled error while serving a request", e);
           return d.complete(StatusCodes.INTERNAL_SERVER_ERROR,
               ErrorBody.of("server", "internal error"), Json.marshaller());
