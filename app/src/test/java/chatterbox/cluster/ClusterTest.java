@@ -229,13 +229,19 @@ class ClusterTest {
       assertEquals(history.get(i - 1).path("seq").asLong() + 1, history.get(i).path("seq").asLong(), "one contiguous order");
     }
 
-    // The clients of the lost nodes reconnected to live ones, caught up, and receive what comes next.
+    // The clients of the lost nodes reconnected to live ones, caught up, and receive what comes next;
+    // a user with a second session on another node gets everything there too.
+    var speaker = chatters.get(1);
+    var secondSession = GatewayClient.identified(nodes.get(2).httpPort, chatters.get(0).user.token(), BEAT);
+    secondSession.expectDispatch("READY");
     var probe = "after-everything";
-    say(chatters.get(0), "the end", probe, live);
+    say(speaker, "the end", probe, live);
     for (var chatter : chatters) {
       assertTrue(chatter.node.isAlive(), chatter.user.username() + " is on a live node");
       chatter.client.awaitSeen(f -> probe.equals(f.path("d").path("nonce").asText()), probe);
     }
+    secondSession.awaitSeen(f -> probe.equals(f.path("d").path("nonce").asText()), probe);
+    secondSession.close();
     System.out.printf("[cluster test] %d acknowledged messages, history of %d events, final balances %s%n",
         acknowledged.size(), history.size(), expected);
   }
