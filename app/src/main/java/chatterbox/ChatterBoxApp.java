@@ -32,6 +32,7 @@ import chatterbox.transfer.TransferRoutes;
 import chatterbox.transfer.TransferService;
 import chatterbox.wallet.Money;
 import chatterbox.wallet.Wallet;
+import chatterbox.web.WebClientRoutes;
 import chatterbox.platform.http.JsonRoutes;
 import chatterbox.platform.runtime.ServiceNode;
 import com.typesafe.config.Config;
@@ -135,7 +136,8 @@ public final class ChatterBoxApp {
             new TransferRoutes(accounts, operatorToken, payments, transfers, ledger, maxTransfer).routes(),
             new RoomRoutes(accounts, operatorToken, rooms).routes(),
             new LedgerRoutes(accounts, operatorToken, ledger).routes())),
-        new MetricsRoutes(accounts, operatorToken, metrics).routes());
+        new MetricsRoutes(accounts, operatorToken, metrics).routes(),
+        new WebClientRoutes().routes());
   }
 
   /** Pays the demo grant from the treasury, once per user (the transfer id is derived from the name). */

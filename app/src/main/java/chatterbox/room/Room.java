@@ -3,6 +3,8 @@ package chatterbox.room;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.TimerScheduler;
 import akka.actor.typed.pubsub.Topic;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.Entity;
@@ -80,8 +82,18 @@ public final class Room extends EventSourcedBehaviorWithEnforcedReplies<Room.Com
   /** @param topic where each written entry is published */
   public static Behavior<Command> create(String roomId, ActorRef<Topic.Command<Event>> topic, int recentWindow,
                                          Clock clock) {
-    return new Room(roomId, topic, recentWindow, clock);
+    return Behaviors.withTimers(timers -> new Room(roomId, topic, recentWindow, clock, timers));
   }
+
+  /**
+   * Publishes the latest entry again after a quiet spell. Pub/sub is at most once (a node whose
+   * subscription the publisher has not learned of yet misses an entry); sessions fill any gap they
+   * see from the history, and this makes sure they see one even when the missed entry was the last.
+   */
+  record AnnounceTail() implements Command {}
+
+  private static final Object TAIL_TIMER = "announce-tail";
+  private static final java.time.Duration[] TAIL_DELAYS = {java.time.Duration.ofSeconds(2), java.time.Duration.ofSeconds(6)};
 
   /** The room's journal, whose sequence numbers are the room's {@code seq}. */
   public static PersistenceId persistenceId(String roomId) {
@@ -299,14 +311,19 @@ public final class Room extends EventSourcedBehaviorWithEnforcedReplies<Room.Com
   private final ActorRef<Topic.Command<Event>> topic;
   private final int recentWindow;
   private final Clock clock;
+  private final TimerScheduler<Command> timers;
+  private Event lastWritten;
+  private int tailAnnouncements;
 
-  private Room(String roomId, ActorRef<Topic.Command<Event>> topic, int recentWindow, Clock clock) {
+  private Room(String roomId, ActorRef<Topic.Command<Event>> topic, int recentWindow, Clock clock,
+               TimerScheduler<Command> timers) {
     super(persistenceId(roomId));
     if (recentWindow < 1) throw new IllegalArgumentException("recentWindow must be at least 1: " + recentWindow);
     this.roomId = roomId;
     this.topic = topic;
     this.recentWindow = recentWindow;
     this.clock = clock;
+    this.timers = timers;
   }
 
   @Override
@@ -333,7 +350,14 @@ public final class Room extends EventSourcedBehaviorWithEnforcedReplies<Room.Com
         .onCommand(Post.class, this::post)
         .onCommand(NoticeTransfer.class, this::noticeTransfer);
     builder.forAnyState()
-        .onCommand(GetInfo.class, (state, get) -> Effect().reply(get.replyTo(), state.info(roomId)));
+        .onCommand(GetInfo.class, (state, get) -> Effect().reply(get.replyTo(), state.info(roomId)))
+        .onCommand(AnnounceTail.class, announce -> {
+          if (lastWritten != null) topic.tell(Topic.publish(lastWritten));
+          if (++tailAnnouncements < TAIL_DELAYS.length) {
+            timers.startSingleTimer(TAIL_TIMER, new AnnounceTail(), TAIL_DELAYS[tailAnnouncements]);
+          }
+          return Effect().noReply();
+        });
     return builder.build();
   }
 
@@ -374,7 +398,12 @@ public final class Room extends EventSourcedBehaviorWithEnforcedReplies<Room.Com
   private <R> ReplyEffect<Event, State> write(Event entry, ActorRef<R> replyTo, Function<State, R> reply) {
     return Effect()
         .persist(entry)
-        .thenRun(after -> topic.tell(Topic.publish(entry)))
+        .thenRun(after -> {
+          topic.tell(Topic.publish(entry));
+          lastWritten = entry;
+          tailAnnouncements = 0;
+          timers.startSingleTimer(TAIL_TIMER, new AnnounceTail(), TAIL_DELAYS[0]);
+        })
         .thenReply(replyTo, reply);
   }
 

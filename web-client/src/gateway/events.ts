@@ -1,0 +1,130 @@
+/** Payloads of the gateway's dispatches (docs/protocol.md, "Events"). Amounts are decimal strings. */
+
+export interface Member {
+  username: string;
+  online: boolean;
+}
+
+export interface RoomSnapshot {
+  id: string;
+  last_seq: number;
+  members: Member[];
+}
+
+export interface ReadyEvent {
+  session_id: string;
+  user: { username: string };
+  balance: string;
+  rooms: RoomSnapshot[];
+}
+
+export interface ResumedEvent {
+  replayed: number;
+}
+
+export interface MessageCreatedEvent {
+  room: string;
+  seq: number;
+  author: string;
+  text: string;
+  nonce?: string | null;
+  at: string;
+}
+
+export interface MemberEvent {
+  room: string;
+  seq: number;
+  username: string;
+  at: string;
+}
+
+export interface TransferNoticeEvent {
+  room: string;
+  seq: number;
+  from: string;
+  to: string;
+  at: string;
+}
+
+export interface RoomJoinedEvent {
+  room: RoomSnapshot;
+}
+
+export interface RoomLeftEvent {
+  room: string;
+}
+
+export interface PresenceUpdateEvent {
+  username: string;
+  status: 'online' | 'offline';
+}
+
+export interface TransferPinRequiredEvent {
+  transfer_id: string;
+  room: string;
+  to: string;
+  amount: string;
+  expires_at: string;
+}
+
+export interface TransferReceiptEvent {
+  transfer_id: string;
+  direction: 'out' | 'in';
+  from: string;
+  to: string;
+  amount: string;
+  balance: string;
+  room: string;
+  at: string;
+}
+
+export type TransferFailureReason =
+  | 'wrong_pin'
+  | 'locked'
+  | 'expired'
+  | 'unknown_transfer'
+  | 'insufficient_funds'
+  | 'unknown_recipient'
+  | 'not_in_room'
+  | 'invalid_amount'
+  | 'unavailable';
+
+export interface TransferFailedEvent {
+  transfer_id: string;
+  reason: TransferFailureReason | string;
+  message: string;
+  attempts_left?: number;
+  locked_until?: string;
+}
+
+export interface HelpEvent {
+  commands: { usage: string; description: string }[];
+}
+
+export interface ErrorEvent {
+  code: string;
+  message: string;
+  nonce?: string;
+}
+
+export interface DispatchMap {
+  READY: ReadyEvent;
+  RESUMED: ResumedEvent;
+  MESSAGE_CREATED: MessageCreatedEvent;
+  MEMBER_JOINED: MemberEvent;
+  MEMBER_LEFT: MemberEvent;
+  TRANSFER_NOTICE: TransferNoticeEvent;
+  ROOM_JOINED: RoomJoinedEvent;
+  ROOM_LEFT: RoomLeftEvent;
+  PRESENCE_UPDATE: PresenceUpdateEvent;
+  TRANSFER_PIN_REQUIRED: TransferPinRequiredEvent;
+  TRANSFER_RECEIPT: TransferReceiptEvent;
+  TRANSFER_FAILED: TransferFailedEvent;
+  HELP: HelpEvent;
+  ERROR: ErrorEvent;
+}
+
+export type DispatchName = keyof DispatchMap;
+
+/** One dispatch as the client hands it on (events this client does not know are passed through as well). */
+export type Dispatch = { [K in DispatchName]: { t: K; d: DispatchMap[K]; s: number } }[DispatchName];
