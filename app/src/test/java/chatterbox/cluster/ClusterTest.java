@@ -177,8 +177,13 @@ class ClusterTest {
         live.add(nodes.get(2));
       }
       if (round == 9) {
-        nodes.get(1).terminate(); // SIGTERM: clients are told to reconnect, shards hand off
-        live.remove(nodes.get(1));
+        var leaving = nodes.get(1);
+        var clientsThere = chatters.stream().filter(c -> c.node == leaving && c.client != null).map(c -> c.client).toList();
+        leaving.terminate(); // SIGTERM: clients are told to reconnect, shards hand off
+        live.remove(leaving);
+        for (var client : clientsThere) {
+          client.awaitSeen(f -> f.path("op").asInt() == 7, "RECONNECT from the leaving node");
+        }
       }
       for (int i = 0; i < chatters.size(); i++) {
         var chatter = chatters.get(i);
