@@ -202,6 +202,28 @@ class MoneyApiTest {
   }
 
   @Test
+  void withdrawalTakesMoneyOutOnceAndNeverMoreThanThereIs() {
+    var alice = Users.signUpAndLogIn(api, "withdraw");
+    assertEquals(201, deposit(id("dep"), alice.username(), "20.00").status());
+    var withdrawalId = id("wd");
+    var body = Map.of("withdrawalId", withdrawalId, "username", alice.username(), "amount", "7.25");
+    var first = api.post("/api/admin/withdrawals", body, OPERATOR_TOKEN);
+    assertEquals(201, first.status(), first.toString());
+    assertEquals("withdrawal", first.text("kind"));
+    assertEquals(201, api.post("/api/admin/withdrawals", body, OPERATOR_TOKEN).status(), "a retry answers the first outcome");
+    assertEquals("12.75", Users.balance(api, alice));
+    var tooMuch = api.post("/api/admin/withdrawals",
+        Map.of("withdrawalId", id("wd"), "username", alice.username(), "amount", "12.76"), OPERATOR_TOKEN);
+    assertEquals(422, tooMuch.status(), tooMuch.toString());
+    assertEquals("12.75", Users.balance(api, alice));
+    assertEquals(403, api.post("/api/admin/withdrawals", body, alice.token()).status());
+    var ledger = Eventually.await(Duration.ofSeconds(15), () -> api.get("/api/admin/ledger", OPERATOR_TOKEN),
+        r -> r.body().path("balanced").asBoolean() && new java.math.BigDecimal(r.body().path("withdrawn").asText())
+            .compareTo(new java.math.BigDecimal("7.25")) >= 0);
+    assertTrue(ledger.body().path("balanced").asBoolean());
+  }
+
+  @Test
   void ledgerBalances() {
     var alice = Users.signUpAndLogIn(api, "books");
     assertEquals(201, deposit(id("dep"), alice.username(), "7.00").status());
@@ -209,8 +231,11 @@ class MoneyApiTest {
         r -> r.body().path("balanced").asBoolean() && r.body().path("transfersUnfinished").asLong() == 0
             && new java.math.BigDecimal(r.body().path("deposited").asText()).compareTo(new java.math.BigDecimal("7.00")) >= 0);
     var body = ledger.body();
-    assertEquals(body.path("deposited").asText(), body.path("userWallets").asText());
-    assertEquals("-" + body.path("deposited").asText(), body.path("treasury").asText());
+    var deposited = new java.math.BigDecimal(body.path("deposited").asText());
+    var withdrawn = new java.math.BigDecimal(body.path("withdrawn").asText());
+    var wallets = new java.math.BigDecimal(body.path("userWallets").asText());
+    assertEquals(deposited.subtract(withdrawn), wallets, "wallets hold what was deposited minus what was withdrawn");
+    assertEquals(wallets.negate(), new java.math.BigDecimal(body.path("treasury").asText()));
     assertEquals(403, api.get("/api/admin/ledger", alice.token()).status());
   }
 }
