@@ -247,6 +247,15 @@ class ClusterTest {
     }
     secondSession.awaitSeen(f -> probe.equals(f.path("d").path("nonce").asText()), probe);
     secondSession.close();
+
+    // Wrong PINs count once per account, whichever node they arrive at.
+    var target = chatters.get(5).user;
+    var wrong = Map.of("username", target.username(), "pin", "9152");
+    assertEquals(401, api(nodes.get(0)).post("/api/sessions", wrong, null).status());
+    assertEquals(401, api(nodes.get(2)).post("/api/sessions", wrong, null).status());
+    assertEquals(423, api(nodes.get(0)).post("/api/sessions", wrong, null).status());
+    assertEquals(423, api(nodes.get(2)).post("/api/sessions", target.person().loginBody(), null).status(),
+        "locked on every node, even for the right PIN");
     System.out.printf("[cluster test] %d acknowledged messages, history of %d events, final balances %s%n",
         acknowledged.size(), history.size(), expected);
   }
