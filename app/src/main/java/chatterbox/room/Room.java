@@ -93,7 +93,11 @@ public final class Room extends EventSourcedBehaviorWithEnforcedReplies<Room.Com
   record AnnounceTail() implements Command {}
 
   private static final Object TAIL_TIMER = "announce-tail";
-  private static final java.time.Duration[] TAIL_DELAYS = {java.time.Duration.ofSeconds(2), java.time.Duration.ofSeconds(6)};
+  // Cumulative 2, 5, 10 and 20 s after the last write: long enough to outlast the receptionist's
+  // gossip after a node joins, few enough to cost nothing in a busy room (each write restarts it).
+  private static final java.time.Duration[] TAIL_DELAYS = {
+      java.time.Duration.ofSeconds(2), java.time.Duration.ofSeconds(3), java.time.Duration.ofSeconds(5),
+      java.time.Duration.ofSeconds(10)};
 
   /** The room's journal, whose sequence numbers are the room's {@code seq}. */
   public static PersistenceId persistenceId(String roomId) {

@@ -128,8 +128,17 @@ public final class GatewayClient implements AutoCloseable {
 
   /** Waits until a frame matching {@code wanted} has been received (without consuming anything). */
   public JsonNode awaitSeen(Predicate<JsonNode> wanted, String description) {
-    return Eventually.await(Duration.ofSeconds(15),
-        () -> seen().stream().filter(wanted).findFirst().orElse(null), java.util.Objects::nonNull);
+    return awaitSeen(wanted, description, Duration.ofSeconds(15));
+  }
+
+  public JsonNode awaitSeen(Predicate<JsonNode> wanted, String description, Duration limit) {
+    try {
+      return Eventually.await(limit, () -> seen().stream().filter(wanted).findFirst().orElse(null), java.util.Objects::nonNull);
+    } catch (AssertionError notSeen) {
+      var frames = seen();
+      throw new AssertionError("no " + description + " within " + limit + "; last frames: "
+          + frames.subList(Math.max(0, frames.size() - 5), frames.size()));
+    }
   }
 
   /** Every frame received so far, in order. */
