@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# ChatterBox load benchmark: one app node + KYC on the local PostgreSQL, Gatling scenarios over the
+# WebSocket gateway, pgbench (TPC-B) on the same PostgreSQL for the same duration, one table.
+#
+#   bench/run.sh [--smoke] [--duration SECONDS] [--scenarios transfers,fanout] [--no-build]
+#
+# Figures are printed, never asserted. Exit status is non-zero only when the harness broke (a
+# service did not start, seeding failed, Gatling crashed, a scenario completed nothing at all).
+# Knobs (environment): BENCH_TRANSFER_USERS, BENCH_FANOUT_ROOMS, BENCH_FANOUT_MEMBERS,
+# BENCH_FANOUT_POSTERS, BENCH_FANOUT_POST_EVERY_MS, PGBENCH_SCALE, PGBENCH_CLIENTS, PGBENCH_THREADS,
+# BENCH_APP_PORT (18080), BENCH_KYC_PORT (18081), BENCH_APP_JAVA_OPTS, BENCH_KYC_JAVA_OPTS,
+# PGHOST/PGPORT/PGUSER (127.0.0.1/5432/postgres).
+set -euo pipefail
+BENCH_DIR="$(cd "$(dirname "$0")" && pwd)"
+ROOT="$(dirname "$BENCH_DIR")"
+cd "$ROOT"
+
+smoke=0; duration=60; scenarios="transfers,fanout"; build=1
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --smoke) smoke=1; shift ;;
+    --duration) duration="$2"; shift 2 ;;
+    --scenarios) scenarios="$2"; shift 2 ;;
+    --no-build) build=0; shift ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    *) echo "unknown argument: $1" >&2; exit 2 ;;
+  esac
+done
+
+if [[ $smoke == 1 ]]; then
+  duration=5
+  : "${BENCH_TRANSFER_USERS:=4}" "${BENCH_FANOUT_ROOMS:=2}" "${BENCH_FANOUT_MEMBERS:=4}" "${BENCH_FANOUT_POSTERS:=1}"
+  : "${PGBENCH_CLIENTS:=2}"; ramp=1
+else
+  ramp=3
+fi
+: "${BENCH_TRANSFER_USERS:=32}" "${BENCH_FANOUT_ROOMS:=20}" "${BENCH_FANOUT_MEMBERS:=10}" "${BENCH_FANOUT_POSTERS:=2}"
+: "${BENCH_FANOUT_POST_EVERY_MS:=500}" "${PGBENCH_SCALE:=1}" "${PGBENCH_CLIENTS:=8}" "${PGBENCH_THREADS:=2}"
+: "${BENCH_APP_PORT:=18080}" "${BENCH_KYC_PORT:=18081}"
+export PGHOST="${PGHOST:-127.0.0.1}" PGPORT="${PGPORT:-5432}" PGUSER="${PGUSER:-postgres}"
+
+run_id="$(date +%Y%m%d-%H%M%S)"
+RUN_DIR="$BENCH_DIR/target/bench-results/$run_id"
+mkdir -p "$RUN_DIR"
+log() { echo "[bench $(date +%H:%M:%S)] $*"; }
+
+pids=()
+cleanup() {
+  for pid in "${pids[@]:-}"; do
+    [[ -n "$pid" ]] && kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${pids[@]:-}"; do
+    [[ -n "$pid" ]] && wait "$pid" 2>/dev/null || true
+  done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# 1. Build (the product jars, then the bench module on its own).
+if [[ $build == 1 ]]; then
+  stale=""
+  for jar in app/target/app.jar kyc/target/kyc.jar; do
+    if [[ ! -f $jar ]]; then stale=1; break; fi
+    # A jar older than any product source (or pom) is rebuilt: a stale jar measures old code.
+    if [[ -n "$(find platform/src/main kyc/src/main app/src/main web-client/src pom.xml */pom.xml \
+                 -newer "$jar" -type f -print -quit 2>/dev/null)" ]]; then stale=1; break; fi
+  done
+  if [[ -n $stale ]]; then
+    log "building the product (mvn -DskipTests install)"
+    mvn -B -q -DskipTests install
+  fi
+  log "compiling the bench module"
+  mvn -B -q -f bench/pom.xml test-compile
+fi
+
+# 2. PostgreSQL: start it if down; fresh databases for this run.
+if ! pg_isready -q; then
+  log "starting PostgreSQL"
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start
+  for _ in $(seq 1 30); do pg_isready -q && break; sleep 1; done
+fi
+for db in bench bench_pgbench; do
+  dropdb --if-exists --force "$db"
+  createdb "$db"
+done
+
+# 3. KYC and the app, in the background, on their own ports.
+db_url="jdbc:postgresql://$PGHOST:$PGPORT/bench"
+log "starting KYC (:$BENCH_KYC_PORT) and the app (:$BENCH_APP_PORT); logs in $RUN_DIR"
+KYC_DB_URL="$db_url" KYC_DB_USER="$PGUSER" KYC_HTTP_PORT="$BENCH_KYC_PORT" KYC_REMOTE_PORT=25630 \
+  java ${BENCH_KYC_JAVA_OPTS:--Xmx512m} -jar kyc/target/kyc.jar > "$RUN_DIR/kyc.log" 2>&1 &
+pids+=($!)
+wait_http() { # url pid name
+  for _ in $(seq 1 90); do
+    if curl -s -o /dev/null "$1"; then return 0; fi
+    if ! kill -0 "$2" 2>/dev/null; then echo "$3 died on start; see $RUN_DIR/$3.log" >&2; tail -20 "$RUN_DIR/$3.log" >&2; exit 1; fi
+    sleep 1
+  done
+  echo "$3 did not answer within 90 s; see $RUN_DIR/$3.log" >&2; exit 1
+}
+wait_http "http://127.0.0.1:$BENCH_KYC_PORT/health" "${pids[0]}" kyc
+CHATTERBOX_DB_URL="$db_url" CHATTERBOX_DB_USER="$PGUSER" CHATTERBOX_HTTP_PORT="$BENCH_APP_PORT" \
+  CHATTERBOX_REMOTE_PORT=25620 CHATTERBOX_KYC_URL="http://127.0.0.1:$BENCH_KYC_PORT" \
+  CHATTERBOX_GATEWAY_HEARTBEAT=10m \
+  java ${BENCH_APP_JAVA_OPTS:--Xmx1g} -Dchatterbox.gateway.rate-limit.frames=1000000 \
+  -jar app/target/app.jar > "$RUN_DIR/app.log" 2>&1 &
+pids+=($!)
+wait_http "http://127.0.0.1:$BENCH_APP_PORT/" "${pids[1]}" app
+log "stack up"
+
+# 4. Scenarios (each seeds its own users in its before hook).
+gatling() { # simulation-class results-name
+  local cls="$1" name="$2"
+  log "scenario $name: ${duration}s"
+  mvn -B -q -f bench/pom.xml gatling:test -Dgatling.simulationClass="chatterbox.bench.$cls" \
+    -Dbench.baseUrl="http://127.0.0.1:$BENCH_APP_PORT" -Dbench.duration="$duration" -Dbench.ramp="$ramp" \
+    -Dbench.out="$RUN_DIR" -Dbench.transfers.users="$BENCH_TRANSFER_USERS" \
+    -Dbench.fanout.rooms="$BENCH_FANOUT_ROOMS" -Dbench.fanout.members="$BENCH_FANOUT_MEMBERS" \
+    -Dbench.fanout.posters="$BENCH_FANOUT_POSTERS" -Dbench.fanout.postEveryMs="$BENCH_FANOUT_POST_EVERY_MS" \
+    > "$RUN_DIR/gatling-$name.log" 2>&1 || { echo "Gatling failed ($name); see $RUN_DIR/gatling-$name.log" >&2; tail -30 "$RUN_DIR/gatling-$name.log" >&2; exit 1; }
+  local dir
+  dir="$(ls -td "$BENCH_DIR"/target/gatling/"$(echo "$cls" | tr 'A-Z' 'a-z')"-* | head -1)"
+  echo "$dir" > "$RUN_DIR/$name.gatling-dir"
+}
+IFS=',' read -ra wanted <<< "$scenarios"
+for s in "${wanted[@]}"; do
+  case "$s" in
+    transfers) gatling TransfersSimulation transfers ;;
+    fanout) gatling FanoutSimulation fanout ;;
+    *) echo "unknown scenario: $s" >&2; exit 2 ;;
+  esac
+done
+
+# 5. The stack stops before pgbench, so pgbench has the machine as the app had it.
+cleanup; pids=()
+
+log "pgbench TPC-B: scale $PGBENCH_SCALE, $PGBENCH_CLIENTS clients, ${duration}s"
+pgbench -i -q -s "$PGBENCH_SCALE" bench_pgbench > "$RUN_DIR/pgbench-init.log" 2>&1
+(cd "$RUN_DIR" && pgbench -c "$PGBENCH_CLIENTS" -j "$PGBENCH_THREADS" -T "$duration" -l --log-prefix=pgbench_log bench_pgbench) \
+  > "$RUN_DIR/pgbench.txt" 2>&1 || { echo "pgbench failed; see $RUN_DIR/pgbench.txt" >&2; exit 1; }
+cat > "$RUN_DIR/settings.properties" <<PROPS
+duration=$duration
+smoke=$smoke
+transferUsers=$BENCH_TRANSFER_USERS
+pgbenchScale=$PGBENCH_SCALE
+pgbenchClients=$PGBENCH_CLIENTS
+PROPS
+
+# 6. One table.
+java -cp "$BENCH_DIR/target/test-classes" chatterbox.bench.Report "$RUN_DIR" | tee "$RUN_DIR/table.txt"
