@@ -11,8 +11,6 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeoutException;
 
 /**
  * {@code GET /api/rooms/{id}/messages?before=&after=&limit=}: a page of a room's timeline, for its
@@ -73,9 +71,8 @@ public final class RoomRoutes extends AuthenticatedRoutes {
     if (Room.idProblem(roomId).isPresent()) return noSuchRoom();
     var page = rooms.history(roomId, requester, before.map(Long::valueOf).orElse(null),
         after.map(Long::valueOf).orElse(null), limit.map(Integer::valueOf).orElse(DEFAULT_LIMIT));
-    return onComplete(page, outcome -> {
-      if (outcome.isFailure()) return unavailableOrFail(outcome.failed().get());
-      var result = outcome.get();
+    // A failure (an entity that does not answer in time) is the API's shared 503, see JsonRoutes.
+    return onSuccess(page, result -> {
       if (result instanceof RoomService.History history) return json(StatusCodes.OK, HistoryPage.of(history));
       if (result instanceof RoomService.NotAMember) {
         return error(StatusCodes.FORBIDDEN, "room", "only members of the room may read its messages");
@@ -86,14 +83,6 @@ public final class RoomRoutes extends AuthenticatedRoutes {
 
   private Route noSuchRoom() {
     return error(StatusCodes.NOT_FOUND, "room", "no such room");
-  }
-
-  private Route unavailableOrFail(Throwable failure) {
-    var cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-    if (cause instanceof TimeoutException || cause.getClass().getSimpleName().contains("Timeout")) {
-      return error(StatusCodes.SERVICE_UNAVAILABLE, "request", "the service is busy; try again");
-    }
-    throw new CompletionException(cause);
   }
 
   /** Absent is fine; present must be a whole number from {@code min} to {@code max}. */

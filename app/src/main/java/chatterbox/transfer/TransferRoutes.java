@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeoutException;
 
 /**
  * {@code /api/transfers} (pay another user, see one's own transfers) and the operator's
@@ -173,11 +172,7 @@ public final class TransferRoutes extends AuthenticatedRoutes {
       if (cause instanceof IllegalArgumentException invalid) {
         return error(StatusCodes.BAD_REQUEST, "request", invalid.getMessage());
       }
-      if (cause instanceof TimeoutException || cause.getClass().getSimpleName().contains("Timeout")) {
-        return error(StatusCodes.SERVICE_UNAVAILABLE, "request",
-            "the service is busy; retry with the same id (it will not be applied twice)");
-      }
-      throw new CompletionException(cause);
+      throw new CompletionException(cause); // timeouts: the API's shared 503 (JsonRoutes)
     });
   }
 
