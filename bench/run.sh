@@ -103,6 +103,7 @@ CHATTERBOX_DB_URL="$db_url" CHATTERBOX_DB_USER="$PGUSER" CHATTERBOX_HTTP_PORT="$
   CHATTERBOX_REMOTE_PORT=25620 CHATTERBOX_KYC_URL="http://127.0.0.1:$BENCH_KYC_PORT" \
   CHATTERBOX_GATEWAY_HEARTBEAT=10m \
   java ${BENCH_APP_JAVA_OPTS:--Xmx1g} -Dchatterbox.gateway.rate-limit.frames=1000000 \
+    -Dchatterbox.gateway.user-rate-limit.lines=1000000 \
   -jar app/target/app.jar > "$RUN_DIR/app.log" 2>&1 &
 pids+=($!)
 wait_http "http://127.0.0.1:$BENCH_APP_PORT/" "${pids[1]}" app

@@ -55,7 +55,8 @@ public final class Gateway extends JsonRoutes {
     Presence.init(system, settings.heartbeatTimeout().multipliedBy(2), presenceTopic);
     var context = new GatewayContext(settings, accounts, rooms, payments, transfers, maxTransfer,
         ClusterSharding.get(system), presenceTopic,
-        new ConcurrentHashMap<>(), askTimeout, metrics);
+        new ConcurrentHashMap<>(), askTimeout, metrics,
+        new UserRateLimit(settings.userRateLimitLines(), settings.userRateLimitWindow()));
     metrics.gauge("chatterbox_gateway_sessions", "Gateway sessions on this node, including those waiting to be resumed",
         () -> context.sessions().size());
     // On SIGTERM (coordinated shutdown) clients are told to reconnect before the HTTP port closes,

@@ -26,7 +26,8 @@ record GatewayContext(
     ActorRef<Topic.Command<Presence.Changed>> presenceTopic,
     ConcurrentHashMap<String, ActorRef<Session.Command>> sessions,
     Duration askTimeout,
-    Metrics metrics) {
+    Metrics metrics,
+    UserRateLimit userRateLimit) {
 
   EntityRef<Presence.Command> presence(String username) {
     return sharding.entityRefFor(Presence.ENTITY_TYPE_KEY, username);

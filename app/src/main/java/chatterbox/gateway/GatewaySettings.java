@@ -14,7 +14,9 @@ record GatewaySettings(
     int rateLimitFrames,
     Duration rateLimitWindow,
     List<String> allowedOrigins,
-    Duration pinConfirmationWindow) {
+    Duration pinConfirmationWindow,
+    int userRateLimitLines,
+    Duration userRateLimitWindow) {
 
   static GatewaySettings fromConfig(Config gateway) {
     return new GatewaySettings(
@@ -25,7 +27,9 @@ record GatewaySettings(
         gateway.getInt("rate-limit.frames"),
         gateway.getDuration("rate-limit.per"),
         gateway.getStringList("allowed-origins"),
-        gateway.getDuration("pin-confirmation-window"));
+        gateway.getDuration("pin-confirmation-window"),
+        gateway.getInt("user-rate-limit.lines"),
+        gateway.getDuration("user-rate-limit.per"));
   }
 
   /** A connection silent for longer than this is dead (1.5 heartbeat intervals, as Discord allows). */

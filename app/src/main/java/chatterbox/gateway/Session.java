@@ -242,7 +242,16 @@ final class Session extends AbstractBehavior<Session.Command> {
   private Behavior<Command> onClientFrame(GatewayProtocol.ClientFrame frame) {
     if (frame instanceof GatewayProtocol.Heartbeat) {
       gateway.presence(username).tell(new Presence.Beat(sessionId));
-    } else if (frame instanceof GatewayProtocol.Input in) {
+      return this;
+    }
+    var limit = gateway.userRateLimit();
+    if (!limit.tryAcquire(username)) {
+      var nonce = frame instanceof GatewayProtocol.Input in ? in.nonce() : null;
+      dispatch("ERROR", Events.error("rate_limited", "at most " + limit.lines() + " lines per "
+          + limit.window().toSeconds() + " s per user: this one was not sent", nonce));
+      return this;
+    }
+    if (frame instanceof GatewayProtocol.Input in) {
       input.onInput(in);
     } else if (frame instanceof GatewayProtocol.Confirm confirm) {
       input.onConfirm(confirm);

@@ -32,7 +32,8 @@ class GatewayTest {
     stack = TestStack.start(Map.of(
         "chatterbox.gateway.heartbeat-interval", "1s",
         "chatterbox.gateway.resume-window", "30s",
-        "chatterbox.gateway.rate-limit.frames", 300));
+        "chatterbox.gateway.rate-limit.frames", 300,
+        "chatterbox.gateway.user-rate-limit.lines", 25));
     api = stack.api();
     port = stack.app().httpPort();
   }
@@ -407,5 +408,28 @@ class GatewayTest {
   private static double value(String text, String name) {
     return text.lines().filter(line -> line.startsWith(name + " ")).mapToDouble(line -> Double.parseDouble(line.split(" ")[1]))
         .findFirst().orElseThrow(() -> new AssertionError(name + " missing"));
+  }
+
+  @Test
+  void oneUserCannotFloodThroughManyConnections() {
+    var spammer = Users.signUpAndLogIn(api, "spammer");
+    try (var first = identified(spammer); var second = identified(spammer)) {
+      first.expectDispatch("READY");
+      second.expectDispatch("READY");
+      for (int i = 0; i < 30; i++) (i % 2 == 0 ? first : second).input("general", "spam " + i, "sp" + i);
+      var refused = first.awaitSeen(f -> "ERROR".equals(f.path("t").asText())
+          && "rate_limited".equals(f.path("d").path("code").asText()), "rate_limited");
+      assertTrue(refused.path("d").path("message").asText().contains("per user"), refused.toString());
+      assertFalse(first.isClosed() || second.isClosed(), "the connections stay open");
+    }
+    // The admitted lines may still be on their way to the room: wait for them, then count.
+    long posted = chatterbox.testing.Eventually.await(Duration.ofSeconds(15), () -> {
+      long count = 0;
+      for (var event : api.get("/api/rooms/general/messages?limit=100", spammer.token()).body().path("events")) {
+        if (spammer.username().equals(event.path("author").asText())) count++;
+      }
+      return count;
+    }, count -> count >= 25);
+    assertEquals(25, posted, "exactly the user's allowance was posted, over both connections");
   }
 }

@@ -45,7 +45,7 @@ class GatewayFuzzTest {
     System.out.printf("[fuzz] %d frames, seed %d%n", frames, seed);
     var random = new Random(seed);
     try (var stack = TestStack.start(Map.of("chatterbox.gateway.heartbeat-interval", "2s",
-        "chatterbox.gateway.rate-limit.frames", 600))) {
+        "chatterbox.gateway.rate-limit.frames", 600, "chatterbox.gateway.user-rate-limit.lines", 1_000_000))) {
       ApiClient api = stack.api();
       int port = stack.app().httpPort();
       var alice = Users.signUpAndLogIn(api, "honest_a");
