@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -21,9 +22,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class PrivacyTest {
 
+  private static String unkeyedHash(String username, String pin) {
+    try {
+      var digest = java.security.MessageDigest.getInstance("SHA-256");
+      digest.update((username + "\0" + pin).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.Base64.getEncoder().encodeToString(digest.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   @Test
   void appDatabaseAndLogsHoldNoPersonalData() throws Exception {
     var needles = new ArrayList<String>();
+    var usernames = new ArrayList<String>();
     try (var stack = TestStack.start()) {
       ApiClient api = stack.api();
       for (int i = 0; i < 3; i++) {
@@ -31,6 +43,7 @@ class PrivacyTest {
         assertEquals(201, api.post("/api/users", person.signUpBody(), null).status());
         assertEquals(201, api.post("/api/sessions", person.loginBody(), null).status());
         needles.addAll(List.of(person.fullName(), person.nationalId(), person.nationalIdDigits(), person.pin()));
+        usernames.add(person.username());
       }
       var rejected = TestPeople.person("x");
       var badSignUp = new java.util.HashMap<>(rejected.signUpBody());
@@ -41,6 +54,19 @@ class PrivacyTest {
       var scan = PiiScan.scanDatabase(stack.appDb, needles);
       assertTrue(scan.cellsRead() > 20, "the scan read the journal: " + scan.cellsRead() + " cells");
       assertEquals(List.of(), scan.found());
+
+      // A dump alone verifies no PIN: it holds neither the PIN key nor any unkeyed hash of a PIN.
+      var pinGuesses = new ArrayList<String>(List.of("dev-only-pin-key-change-me"));
+      for (var username : usernames) {
+        for (var pin : List.of("4826", "1234", "0000")) {
+          pinGuesses.add(unkeyedHash(username, pin));
+          pinGuesses.add(new chatterbox.account.PinHasher("secret").hash(username, pin));
+        }
+      }
+      assertEquals(List.of(), PiiScan.scanDatabase(stack.appDb, pinGuesses).found());
+      var keyed = new chatterbox.account.PinHasher("dev-only-pin-key-change-me").hash(usernames.get(0), "4826");
+      assertFalse(PiiScan.scanDatabase(stack.appDb, List.of(keyed)).found().isEmpty(),
+          "the keyed hash is there: the scan would have found the unkeyed ones");
 
       var kycScan = PiiScan.scanDatabase(stack.kycDb, needles);
       assertEquals(List.of(), kycScan.found(), "KYC keeps them only encrypted");
