@@ -179,8 +179,12 @@ class MoneyApiTest {
     assertEquals(201, pay(alice, first, bob.username(), "1.00", alice.person().pin()).status());
     assertEquals(201, pay(alice, second, bob.username(), "2.00", alice.person().pin()).status());
 
-    var page = Eventually.await(Duration.ofSeconds(15), () -> api.get("/api/transfers?limit=2", alice.token()),
-        r -> r.body().path("transfers").size() == 2 && "completed".equals(r.body().path("transfers").get(0).path("status").asText()));
+    // The history is a read model: wait until it has caught up with both payments.
+    var page = Eventually.await(Duration.ofSeconds(15), () -> api.get("/api/transfers?limit=3", alice.token()),
+        r -> r.body().path("transfers").size() == 3
+            && "completed".equals(r.body().path("transfers").get(0).path("status").asText())
+            && "completed".equals(r.body().path("transfers").get(1).path("status").asText()));
+    page = api.get("/api/transfers?limit=2", alice.token());
     var items = page.body().path("transfers");
     assertEquals(second, items.get(0).path("transferId").asText());
     assertEquals("out", items.get(0).path("direction").asText());
