@@ -1,10 +1,10 @@
 package chatterbox.room;
 
+import chatterbox.testing.OneNodeCluster;
+
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.typed.pubsub.Topic;
-import akka.cluster.MemberStatus;
 import akka.cluster.typed.Cluster;
-import akka.cluster.typed.Join;
 import akka.persistence.query.PersistenceQuery;
 import akka.persistence.testkit.PersistenceTestKitPlugin;
 import akka.persistence.testkit.PersistenceTestKitSnapshotPlugin;
@@ -49,12 +49,7 @@ class RoomServiceTest {
 
   @BeforeAll
   static void startNode() {
-    var cluster = Cluster.get(testKit.system());
-    cluster.manager().tell(Join.create(cluster.selfMember().address()));
-    testKit.createTestProbe().awaitAssert(Duration.ofSeconds(10), () -> {
-      assertEquals(MemberStatus.up(), cluster.selfMember().status());
-      return null;
-    });
+    OneNodeCluster.join(testKit);
     Room.init(testKit.system());
     UserRooms.init(testKit.system());
     service = new RoomService(testKit.system(), Duration.ofSeconds(5), PersistenceQuery.get(testKit.system())

@@ -1,9 +1,9 @@
 package chatterbox.transfer;
 
+import chatterbox.testing.OneNodeCluster;
+
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
-import akka.cluster.MemberStatus;
 import akka.cluster.typed.Cluster;
-import akka.cluster.typed.Join;
 import chatterbox.transfer.TransferStatus.Stage;
 import chatterbox.wallet.MoneyTestConfig;
 import chatterbox.wallet.Wallet;
@@ -38,12 +38,7 @@ class ShardedTransferTest {
 
   @BeforeAll
   static void startNode() {
-    var cluster = Cluster.get(testKit.system());
-    cluster.manager().tell(Join.create(cluster.selfMember().address()));
-    testKit.createTestProbe().awaitAssert(Duration.ofSeconds(10), () -> {
-      assertEquals(MemberStatus.up(), cluster.selfMember().status());
-      return null;
-    });
+    OneNodeCluster.join(testKit);
     Wallet.init(testKit.system(), 100);
     Transfer.init(testKit.system(), TransferTest.FAST);
     service = TransferService.sharded(testKit.system(), Duration.ofSeconds(10));

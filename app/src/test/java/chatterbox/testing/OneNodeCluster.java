@@ -1,0 +1,26 @@
+package chatterbox.testing;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.cluster.MemberStatus;
+import akka.cluster.typed.Cluster;
+import akka.cluster.typed.Join;
+
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** A test kit's actor system as a one-node cluster, so sharded entities run as in production. */
+public final class OneNodeCluster {
+
+  private OneNodeCluster() {}
+
+  /** Joins the system to itself and waits until it is Up. */
+  public static void join(ActorTestKit testKit) {
+    var cluster = Cluster.get(testKit.system());
+    cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    testKit.createTestProbe().awaitAssert(Duration.ofSeconds(10), () -> {
+      assertEquals(MemberStatus.up(), cluster.selfMember().status());
+      return null;
+    });
+  }
+}
