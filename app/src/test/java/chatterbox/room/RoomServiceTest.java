@@ -4,7 +4,6 @@ import chatterbox.testing.OneNodeCluster;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.typed.pubsub.Topic;
-import akka.cluster.typed.Cluster;
 import akka.persistence.query.PersistenceQuery;
 import akka.persistence.testkit.PersistenceTestKitPlugin;
 import akka.persistence.testkit.PersistenceTestKitSnapshotPlugin;

@@ -3,7 +3,6 @@ package chatterbox.transfer;
 import chatterbox.testing.OneNodeCluster;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
-import akka.cluster.typed.Cluster;
 import chatterbox.transfer.TransferStatus.Stage;
 import chatterbox.wallet.MoneyTestConfig;
 import chatterbox.wallet.Wallet;
