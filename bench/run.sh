@@ -8,8 +8,9 @@
 # service did not start, seeding failed, Gatling crashed, a scenario completed nothing at all).
 # Knobs (environment): BENCH_TRANSFER_USERS, BENCH_FANOUT_ROOMS, BENCH_FANOUT_MEMBERS,
 # BENCH_FANOUT_POSTERS, BENCH_FANOUT_POST_EVERY_MS, PGBENCH_SCALE, PGBENCH_CLIENTS, PGBENCH_THREADS,
-# BENCH_APP_PORT (18080), BENCH_KYC_PORT (18081), BENCH_APP_JAVA_OPTS, BENCH_KYC_JAVA_OPTS,
-# PGHOST/PGPORT/PGUSER (127.0.0.1/5432/postgres).
+# BENCH_APP_PORT (18080), BENCH_KYC_PORT (18081), BENCH_APP_REMOTE_PORT (25620), BENCH_KYC_REMOTE_PORT
+# (25630), BENCH_DB (bench; pgbench uses BENCH_DB_pgbench), BENCH_APP_JAVA_OPTS, BENCH_KYC_JAVA_OPTS,
+# PGHOST/PGPORT/PGUSER (127.0.0.1/5432/postgres). Two runs at once need their own ports and BENCH_DB.
 set -euo pipefail
 BENCH_DIR="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(dirname "$BENCH_DIR")"
@@ -22,7 +23,7 @@ while [[ $# -gt 0 ]]; do
     --duration) duration="$2"; shift 2 ;;
     --scenarios) scenarios="$2"; shift 2 ;;
     --no-build) build=0; shift ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -36,7 +37,9 @@ else
 fi
 : "${BENCH_TRANSFER_USERS:=32}" "${BENCH_FANOUT_ROOMS:=20}" "${BENCH_FANOUT_MEMBERS:=10}" "${BENCH_FANOUT_POSTERS:=2}"
 : "${BENCH_FANOUT_POST_EVERY_MS:=500}" "${PGBENCH_SCALE:=1}" "${PGBENCH_CLIENTS:=8}" "${PGBENCH_THREADS:=2}"
-: "${BENCH_APP_PORT:=18080}" "${BENCH_KYC_PORT:=18081}"
+: "${BENCH_APP_PORT:=18080}" "${BENCH_KYC_PORT:=18081}" "${BENCH_APP_REMOTE_PORT:=25620}" "${BENCH_KYC_REMOTE_PORT:=25630}"
+: "${BENCH_DB:=bench}"
+pgbench_db="${BENCH_DB}_pgbench"
 export PGHOST="${PGHOST:-127.0.0.1}" PGPORT="${PGPORT:-5432}" PGUSER="${PGUSER:-postgres}"
 
 run_id="$(date +%Y%m%d-%H%M%S)"
@@ -79,15 +82,15 @@ if ! pg_isready -q; then
   pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start
   for _ in $(seq 1 30); do pg_isready -q && break; sleep 1; done
 fi
-for db in bench bench_pgbench; do
+for db in "$BENCH_DB" "$pgbench_db"; do
   dropdb --if-exists --force "$db"
   createdb "$db"
 done
 
 # 3. KYC and the app, in the background, on their own ports.
-db_url="jdbc:postgresql://$PGHOST:$PGPORT/bench"
+db_url="jdbc:postgresql://$PGHOST:$PGPORT/$BENCH_DB"
 log "starting KYC (:$BENCH_KYC_PORT) and the app (:$BENCH_APP_PORT); logs in $RUN_DIR"
-KYC_DB_URL="$db_url" KYC_DB_USER="$PGUSER" KYC_HTTP_PORT="$BENCH_KYC_PORT" KYC_REMOTE_PORT=25630 \
+KYC_DB_URL="$db_url" KYC_DB_USER="$PGUSER" KYC_HTTP_PORT="$BENCH_KYC_PORT" KYC_REMOTE_PORT="$BENCH_KYC_REMOTE_PORT" \
   java ${BENCH_KYC_JAVA_OPTS:--Xmx512m} -jar kyc/target/kyc.jar > "$RUN_DIR/kyc.log" 2>&1 &
 pids+=($!)
 wait_http() { # url pid name
@@ -100,7 +103,7 @@ wait_http() { # url pid name
 }
 wait_http "http://127.0.0.1:$BENCH_KYC_PORT/health" "${pids[0]}" kyc
 CHATTERBOX_DB_URL="$db_url" CHATTERBOX_DB_USER="$PGUSER" CHATTERBOX_HTTP_PORT="$BENCH_APP_PORT" \
-  CHATTERBOX_REMOTE_PORT=25620 CHATTERBOX_KYC_URL="http://127.0.0.1:$BENCH_KYC_PORT" \
+  CHATTERBOX_REMOTE_PORT="$BENCH_APP_REMOTE_PORT" CHATTERBOX_KYC_URL="http://127.0.0.1:$BENCH_KYC_PORT" \
   CHATTERBOX_GATEWAY_HEARTBEAT=10m \
   java ${BENCH_APP_JAVA_OPTS:--Xmx1g} -Dchatterbox.gateway.rate-limit.frames=1000000 \
     -Dchatterbox.gateway.user-rate-limit.lines=1000000 \
@@ -136,8 +139,8 @@ done
 cleanup; pids=()
 
 log "pgbench TPC-B: scale $PGBENCH_SCALE, $PGBENCH_CLIENTS clients, ${duration}s"
-pgbench -i -q -s "$PGBENCH_SCALE" bench_pgbench > "$RUN_DIR/pgbench-init.log" 2>&1
-(cd "$RUN_DIR" && pgbench -c "$PGBENCH_CLIENTS" -j "$PGBENCH_THREADS" -T "$duration" -l --log-prefix=pgbench_log bench_pgbench) \
+pgbench -i -q -s "$PGBENCH_SCALE" "$pgbench_db" > "$RUN_DIR/pgbench-init.log" 2>&1
+(cd "$RUN_DIR" && pgbench -c "$PGBENCH_CLIENTS" -j "$PGBENCH_THREADS" -T "$duration" -l --log-prefix=pgbench_log "$pgbench_db") \
   > "$RUN_DIR/pgbench.txt" 2>&1 || { echo "pgbench failed; see $RUN_DIR/pgbench.txt" >&2; exit 1; }
 cat > "$RUN_DIR/settings.properties" <<PROPS
 duration=$duration
