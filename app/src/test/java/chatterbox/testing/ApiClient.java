@@ -38,9 +38,16 @@ public final class ApiClient {
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
+  private final Duration timeout;
 
   public ApiClient(int port) {
-    this.base = "http://127.0.0.1:" + port;
+    this("127.0.0.1", port, Duration.ofSeconds(30));
+  }
+
+  /** A client of the node at {@code host:port} that gives up on a request after {@code timeout}. */
+  public ApiClient(String host, int port, Duration timeout) {
+    this.base = "http://" + host + ":" + port;
+    this.timeout = timeout;
   }
 
   public Reply get(String path, String token) {
@@ -63,7 +70,7 @@ public final class ApiClient {
   }
 
   private HttpRequest.Builder request(String path, String token) {
-    var builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+    var builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout);
     if (token != null) builder.header("Authorization", "Bearer " + token);
     return builder;
   }

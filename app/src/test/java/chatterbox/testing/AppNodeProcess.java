@@ -7,54 +7,93 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
 /**
- * One app node as its own JVM (java -cp <this test classpath> chatterbox.ChatterBoxMain), joined to
- * the others by Cluster Bootstrap with config discovery on loopback ports: the real multi-node
- * setup, on one machine. It can be killed (SIGKILL), stopped gracefully (SIGTERM) and restarted on
- * the same ports and database.
+ * One app node as its own JVM (chatterbox.ChatterBoxMain on this test classpath), joined to the
+ * others by Cluster Bootstrap with config discovery: the real multi-node setup, on one machine.
+ * Nodes live either on loopback (each on its own ports) or each on its own address in a network
+ * namespace (same ports, a launcher such as {@code ip netns exec}). A node can be killed (SIGKILL),
+ * stopped gracefully (SIGTERM), paused (SIGSTOP) and resumed, and restarted on the same address
+ * and database.
  */
 public final class AppNodeProcess implements AutoCloseable {
 
+  /** Where a node runs: its address, its ports and the command that puts it there. */
+  public record Placement(String name, String host, List<String> launcher, int httpPort, int remotingPort,
+                          int managementPort) {
+
+    /** A node on loopback, on free ports. */
+    public static Placement loopback(String name) {
+      return new Placement(name, "127.0.0.1", List.of(), freePort(), freePort(), freePort());
+    }
+  }
+
   public final String name;
+  public final String host;
   public final int httpPort;
   public final int remotingPort;
   public final int managementPort;
-  private final Path overlay;
-  private final Path log;
-  private final Database database;
-  private final int kycPort;
-  private Process process;
+  private final JvmProcess process;
 
-  private AppNodeProcess(String name, Database database, int kycPort, Path overlay, Path log) {
-    this.name = name;
-    this.database = database;
-    this.kycPort = kycPort;
-    this.overlay = overlay;
-    this.log = log;
-    this.httpPort = freePort();
-    this.remotingPort = freePort();
-    this.managementPort = freePort();
+  private AppNodeProcess(Placement placement, Database database, String kycUrl, Path overlay, Path log) {
+    this.name = placement.name();
+    this.host = placement.host();
+    this.httpPort = placement.httpPort();
+    this.remotingPort = placement.remotingPort();
+    this.managementPort = placement.managementPort();
+    var properties = new LinkedHashMap<String, String>();
+    properties.put("chatterbox.node.log", log.toAbsolutePath().toString());
+    properties.put("chatterbox.db.url", database.url());
+    properties.put("chatterbox.db.user", database.user());
+    properties.put("chatterbox.db.password", database.password());
+    properties.put("chatterbox.db.schema", database.schema());
+    properties.put("chatterbox.db.pool-size", "6");
+    properties.put("chatterbox.http.host", host);
+    properties.put("chatterbox.http.port", Integer.toString(httpPort));
+    properties.put("chatterbox.kyc.url", kycUrl);
+    properties.put("chatterbox.cluster.join-self", "off");
+    properties.put("chatterbox.cluster.bootstrap", "on");
+    properties.put("chatterbox.gateway.heartbeat-interval", "1s");
+    properties.put("akka.remote.artery.canonical.hostname", host);
+    properties.put("akka.remote.artery.canonical.port", Integer.toString(remotingPort));
+    properties.put("akka.management.http.hostname", host);
+    properties.put("akka.management.http.port", Integer.toString(managementPort));
+    properties.put("akka.management.cluster.bootstrap.contact-point-discovery.required-contact-point-nr", "2");
+    properties.put("akka.management.cluster.bootstrap.contact-point-discovery.stable-margin", "2s");
+    // Loopback nodes differ by management port; keep every discovered contact point.
+    properties.put("akka.management.cluster.bootstrap.contact-point.filter-on-fallback-port", "false");
+    properties.put("akka.cluster.jmx.multi-mbeans-in-same-jvm", "on");
+    this.process = new JvmProcess(placement.launcher(), "256m", properties, "chatterbox.ChatterBoxMain",
+        Map.of("CHATTERBOX_CONFIG_FILE", overlay.toAbsolutePath().toString()), log);
   }
 
-  /** Three (or {@code count}) nodes sharing one discovery list; none started yet. */
+  /** {@code count} nodes on loopback sharing one discovery list; none started yet. */
   public static List<AppNodeProcess> cluster(int count, Database database, int kycPort) {
+    var placements = new ArrayList<Placement>();
+    for (int i = 1; i <= count; i++) placements.add(Placement.loopback("node" + i));
+    return cluster(placements, database, "http://127.0.0.1:" + kycPort, Path.of("target", "cluster-test"));
+  }
+
+  /** One node per placement, sharing one discovery list, logging into {@code dir}; none started yet. */
+  public static List<AppNodeProcess> cluster(List<Placement> placements, Database database, String kycUrl, Path dir) {
     try {
-      var dir = Files.createDirectories(Path.of("target", "cluster-test"));
+      Files.createDirectories(dir);
       var overlay = dir.resolve("discovery.conf");
-      var nodes = new ArrayList<AppNodeProcess>();
-      for (int i = 1; i <= count; i++) {
-        nodes.add(new AppNodeProcess("node" + i, database, kycPort, overlay, dir.resolve("node" + i + ".log")));
-      }
       var endpoints = new StringBuilder();
-      for (var node : nodes) {
-        endpoints.append("{host = \"127.0.0.1\", port = ").append(node.managementPort).append("},");
+      for (var placement : placements) {
+        endpoints.append("{host = \"").append(placement.host()).append("\", port = ")
+            .append(placement.managementPort()).append("},");
       }
-      Files.writeString(overlay, "akka.discovery.config.services.chatterbox-app.endpoints = ["
-          + endpoints + "]\n");
+      Files.writeString(overlay, "akka.discovery.config.services.chatterbox-app.endpoints = [" + endpoints + "]\n");
+      var nodes = new ArrayList<AppNodeProcess>();
+      for (var placement : placements) {
+        nodes.add(new AppNodeProcess(placement, database, kycUrl, overlay, dir.resolve(placement.name() + ".log")));
+      }
       return nodes;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -62,73 +101,58 @@ public final class AppNodeProcess implements AutoCloseable {
   }
 
   public void start() {
-    var command = List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m",
-        "-cp", System.getProperty("java.class.path"),
-        "-Dlogback.configurationFile=" + Path.of("target", "test-classes", "logback-node.xml").toAbsolutePath(),
-        "-Dchatterbox.node.log=" + log.toAbsolutePath(),
-        "-Dchatterbox.db.url=" + database.url(),
-        "-Dchatterbox.db.user=" + database.user(),
-        "-Dchatterbox.db.password=" + database.password(),
-        "-Dchatterbox.db.schema=" + database.schema(),
-        "-Dchatterbox.db.pool-size=6",
-        "-Dchatterbox.http.host=127.0.0.1",
-        "-Dchatterbox.http.port=" + httpPort,
-        "-Dchatterbox.kyc.url=http://127.0.0.1:" + kycPort,
-        "-Dchatterbox.cluster.join-self=off",
-        "-Dchatterbox.cluster.bootstrap=on",
-        "-Dchatterbox.gateway.heartbeat-interval=1s",
-        "-Dakka.remote.artery.canonical.hostname=127.0.0.1",
-        "-Dakka.remote.artery.canonical.port=" + remotingPort,
-        "-Dakka.management.http.hostname=127.0.0.1",
-        "-Dakka.management.http.port=" + managementPort,
-        "-Dakka.management.cluster.bootstrap.contact-point-discovery.required-contact-point-nr=2",
-        "-Dakka.management.cluster.bootstrap.contact-point-discovery.stable-margin=2s",
-        // Loopback nodes differ by management port; keep every discovered contact point.
-        "-Dakka.management.cluster.bootstrap.contact-point.filter-on-fallback-port=false",
-        "-Dakka.cluster.jmx.multi-mbeans-in-same-jvm=on",
-        "chatterbox.ChatterBoxMain");
-    var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    builder.environment().put("CHATTERBOX_CONFIG_FILE", overlay.toAbsolutePath().toString());
-    try {
-      process = builder.start();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    process.start();
   }
 
   /** SIGKILL: the process ends at once, without leaving the cluster. */
   public void kill() {
-    process.destroyForcibly();
-    waitFor();
+    process.kill();
   }
 
   /** SIGTERM: coordinated shutdown, the node leaves the cluster and hands its shards off. */
   public void terminate() {
-    process.destroy();
-    waitFor();
+    process.terminate();
+  }
+
+  /** SIGSTOP: the node freezes, as in a stop-the-world pause; the others stop hearing from it. */
+  public void pause() {
+    process.pause();
+  }
+
+  /** SIGCONT after {@link #pause()}. */
+  public void resume() {
+    process.resume();
   }
 
   public boolean isAlive() {
-    return process != null && process.isAlive();
+    return process.isAlive();
   }
 
   public Path log() {
-    return log;
+    return process.log();
   }
 
-  private void waitFor() {
-    try {
-      if (!process.waitFor(60, TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+  /** A REST client of this node that gives up on a request after {@code timeout}. */
+  public ApiClient api(Duration timeout) {
+    return new ApiClient(host, httpPort, timeout);
+  }
+
+  public ApiClient api() {
+    return new ApiClient(host, httpPort, Duration.ofSeconds(30));
+  }
+
+  /** Connects to this node's gateway and IDENTIFYs, heartbeating every {@code beat}. */
+  public GatewayClient gateway(String token, Duration beat) {
+    return GatewayClient.identified(host, httpPort, token, beat);
+  }
+
+  public String managementUrl(String path) {
+    return "http://" + host + ":" + managementPort + path;
   }
 
   @Override
   public void close() {
-    if (isAlive()) kill();
+    process.close();
   }
 
   private static int freePort() {

@@ -13,14 +13,19 @@ public final class Eventually {
     T last = value.get();
     while (!done.test(last)) {
       if (System.nanoTime() > deadline) throw new AssertionError("not reached within " + limit + "; last value: " + last);
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
+      pause(Duration.ofMillis(100));
       last = value.get();
     }
     return last;
+  }
+
+  /** Test-thread pause (never inside the product): between polls, retries and workload steps. */
+  public static void pause(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
   }
 }

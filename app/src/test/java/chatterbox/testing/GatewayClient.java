@@ -55,7 +55,12 @@ public final class GatewayClient implements AutoCloseable {
 
   /** Connects and IDENTIFYs; answers the READY payload. Heartbeats every {@code heartbeatEvery}. */
   public static GatewayClient identified(int port, String token, Duration heartbeatEvery) {
-    var client = connect(port);
+    return identified("127.0.0.1", port, token, heartbeatEvery);
+  }
+
+  /** {@link #identified(int, String, Duration)} on the node at {@code host}. */
+  public static GatewayClient identified(String host, int port, String token, Duration heartbeatEvery) {
+    var client = new GatewayClient(URI.create("ws://" + host + ":" + port + "/gateway"), null);
     client.expectOp(10);
     client.send(2, JsonNodeFactory.instance.objectNode().put("token", token));
     client.startHeartbeats(heartbeatEvery);

@@ -1,5 +1,7 @@
 package chatterbox.platform.http;
 
+import akka.http.javadsl.model.ContentTypes;
+import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.StatusCode;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.model.headers.RetryAfter;
@@ -28,6 +30,7 @@ import java.util.stream.Collectors;
 public abstract class JsonRoutes extends AllDirectives {
 
   private static final Logger log = LoggerFactory.getLogger(JsonRoutes.class);
+  private static final String TEMPORARILY_UNAVAILABLE = "temporarily unavailable; retry (requests with an id are applied once)";
 
   /** Reads the body as {@code type}; a body that is not JSON of that shape is a 400 naming the field. */
   protected <T> Route jsonBody(Class<T> type, Function<T, Route> inner) {
@@ -55,9 +58,19 @@ public abstract class JsonRoutes extends AllDirectives {
   /** Wraps the whole API so that every refusal and failure answers in {@link ErrorBody} form. */
   public static Route withJsonErrors(Route api) {
     var directives = new AllDirectives() {};
-    return directives.handleExceptions(exceptionHandler(directives),
-        () -> directives.handleRejections(rejectionHandler(directives), () -> api));
+    return directives.withRequestTimeoutResponse(request -> SERVER_TIMEOUT,
+        () -> directives.handleExceptions(exceptionHandler(directives),
+            () -> directives.handleRejections(rejectionHandler(directives), () -> api)));
   }
+
+  /**
+   * Akka HTTP's own answer when a request outlives {@code akka.http.server.request-timeout} (an
+   * overloaded node): the same JSON 503 as an entity that did not answer, instead of plain text.
+   */
+  private static final HttpResponse SERVER_TIMEOUT = HttpResponse.create()
+      .withStatus(StatusCodes.SERVICE_UNAVAILABLE)
+      .addHeader(RetryAfter.create(2L))
+      .withEntity(ContentTypes.APPLICATION_JSON, Json.MAPPER.valueToTree(ErrorBody.of("server", TEMPORARILY_UNAVAILABLE)).toString());
 
   private static RejectionHandler rejectionHandler(AllDirectives d) {
     return RejectionHandler.newBuilder()
@@ -122,7 +135,7 @@ public abstract class JsonRoutes extends AllDirectives {
             // An entity did not answer in time (a node is failing over, say): a retry will do.
             log.warn("Request timed out: {}", e.toString());
             return d.respondWithHeaders(List.of(RetryAfter.create(2L)), () -> d.complete(StatusCodes.SERVICE_UNAVAILABLE,
-                ErrorBody.of("server", "temporarily unavailable; retry (requests with an id are applied once)"),
+                ErrorBody.of("server", TEMPORARILY_UNAVAILABLE),
                 Json.marshaller()));
           }
           log.error("Unhandled error while serving a request", e);
