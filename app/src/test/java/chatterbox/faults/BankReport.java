@@ -61,10 +61,10 @@ final class BankReport {
     var all = new ArrayList<Long>();
     for (var injection : injections) {
       all.addAll(injection.recoveryMillis());
-      out.append(String.format("  %-9s %-6s at %s: %3d users, recovery p50 %s p99 %s max %s, %d never recovered%n",
+      out.append(String.format("  %-9s %-6s at %s: %3d users, recovery p50 %s p99 %s max %s, %d locked out, %d never recovered%n",
           injection.fault(), injection.victim(), injection.at(), injection.affectedUsers(),
           seconds(percentile(injection.recoveryMillis(), 50)), seconds(percentile(injection.recoveryMillis(), 99)),
-          seconds(percentile(injection.recoveryMillis(), 100)), injection.unrecovered()));
+          seconds(percentile(injection.recoveryMillis(), 100)), injection.locked(), injection.unrecovered()));
     }
     all.sort(Long::compare);
     out.append(String.format("  all faults: recovery p50 %s, p95 %s, p99 %s (goal <= 25 s), max %s over %d users%n",

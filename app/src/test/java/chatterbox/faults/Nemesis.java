@@ -33,7 +33,7 @@ final class Nemesis {
 
   /** One injected fault: what, to whom, when, and the recovery times it caused (ms per affected user). */
   record Injection(Fault fault, String victim, Instant at, int affectedUsers, List<Long> recoveryMillis,
-                   int unrecovered) {}
+                   int locked, int unrecovered) {}
 
   private static final int NUMBER_OF_SHARDS = 1000; // akka.cluster.sharding.number-of-shards (Akka's default)
   private static final Duration HOLD = Duration.ofSeconds(15); // longer than failure detection + stable-after
@@ -146,6 +146,7 @@ final class Nemesis {
     private final ExecutorService pool;
     private final List<Future<?>> running = new ArrayList<>();
     private final Queue<Long> recovered = new ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger locked = new java.util.concurrent.atomic.AtomicInteger();
     private final int count;
 
     Probes(List<Users.LoggedIn> affected, long faultNanos) {
@@ -160,6 +161,7 @@ final class Nemesis {
               user.token(), Nemesis.this::live, Duration.ofSeconds(5), PROBE_LIMIT);
           int status = reply == null ? 0 : reply.status();
           if (status == 201) recovered.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - faultNanos));
+          if (status == 423) locked.incrementAndGet(); // the workload's wrong PINs locked this user: no figure
           probeOutcomes.add(new BankWorkload.Outcome(id, user.username(), payee.username(), 1, false, status));
         }));
       }
@@ -176,7 +178,7 @@ final class Nemesis {
       }
       var millis = new ArrayList<>(recovered);
       java.util.Collections.sort(millis);
-      return new Injection(fault, victim, at, count, millis, count - millis.size());
+      return new Injection(fault, victim, at, count, millis, locked.get(), count - millis.size() - locked.get());
     }
   }
 
