@@ -153,6 +153,27 @@ class TransferRecoveryTest {
   }
 
   @Test
+  void aStepResultLostInACrashIsRepeatedAtTheWalletAndTheSagaGoesOn() {
+    var transfer = restartableTransfer();
+    transfer.runCommand(new Transfer.Start(PAYMENT, caller.ref()));
+    // The next step is sent while FundsDebited is being written; that write fails (the node dies).
+    transfer.persistenceTestKit().failNextPersisted();
+    answerDebit(alice);
+    answerCredit(bob); // bob's wallet applied the credit; its answer reaches nobody
+
+    var recovered = transfer.restart().state();
+
+    assertInstanceOf(Transfer.Debiting.class, recovered, "the lost result's step is the one repeated");
+    answerDebit(alice); // a real wallet answers a repeated debit without debiting again (WalletTest)
+    answerCredit(bob); // likewise the repeated credit
+    answerSettle(alice);
+    shard.expectMessageClass(ClusterSharding.Passivate.class);
+    assertInstanceOf(Transfer.Completed.class, transfer.getState());
+    alice.expectNoMessage(Duration.ofMillis(200));
+    bob.expectNoMessage(Duration.ofMillis(50));
+  }
+
+  @Test
   void aRestartWhileDebitingResumesWithTheDebit() {
     var transfer = restartableTransfer();
     transfer.runCommand(new Transfer.Start(PAYMENT, caller.ref()));
