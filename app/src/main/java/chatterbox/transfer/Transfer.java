@@ -303,7 +303,7 @@ public final class Transfer extends EventSourcedBehaviorWithEnforcedReplies<Tran
     builder.forStateType(Crediting.class)
         .onCommand(CreditAccepted.class, (crediting, accepted) -> advance(crediting, new RecipientCredited(transferId, clock.instant())));
     builder.forStateType(Settling.class)
-        .onCommand(SettleAccepted.class, accepted -> finish(new DebitSettled(transferId, clock.instant())));
+        .onCommand(SettleAccepted.class, (settling, accepted) -> complete(settling, new DebitSettled(transferId, clock.instant())));
 
     builder.forStateType(InFlight.class)
         .onCommand(Start.class, this::awaitOutcome)
@@ -374,6 +374,18 @@ public final class Transfer extends EventSourcedBehaviorWithEnforcedReplies<Tran
   private ReplyEffect<Event, State> advance(InFlight state, Event stepDone) {
     beginStep(eventHandler().apply(state, stepDone));
     return Effect().persist(stepDone).thenNoReply();
+  }
+
+  /**
+   * The payer's wallet has settled: both wallets have durably done their part, so the callers
+   * learn the outcome now, while {@link DebitSettled} is written (if that write is lost, recovery
+   * settles again, which the wallet answers without change, and completes). Only a completion is
+   * answered early: a rejection is answered once journaled, for a lost one would let recovery try
+   * the debit again.
+   */
+  private ReplyEffect<Event, State> complete(Settling state, DebitSettled settled) {
+    answerWaiting(eventHandler().apply(state, settled));
+    return finish(settled); // answers no one again: the waiting list is empty now
   }
 
   private ReplyEffect<Event, State> finish(Event outcome) {
