@@ -56,9 +56,11 @@ public final class Gateway extends JsonRoutes {
     var context = new GatewayContext(settings, accounts, rooms, payments, transfers, maxTransfer,
         ClusterSharding.get(system), presenceTopic,
         new ConcurrentHashMap<>(), askTimeout, metrics,
-        new UserRateLimit(settings.userRateLimitLines(), settings.userRateLimitWindow()));
+        new UserRateLimit(settings.userRateLimitLines(), settings.userRateLimitWindow()), new RoomEventFrames());
     metrics.gauge("chatterbox_gateway_sessions", "Gateway sessions on this node, including those waiting to be resumed",
         () -> context.sessions().size());
+    metrics.gauge("chatterbox_gateway_room_event_encodings", "Room events encoded to JSON on this node (once per event, shared by its sessions)",
+        () -> context.roomEventFrames().encodings());
     // On SIGTERM (coordinated shutdown) clients are told to reconnect before the HTTP port closes,
     // so they move to another node at once instead of waiting for a heartbeat timeout.
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "gateway-reconnect", () -> {

@@ -27,7 +27,8 @@ record GatewayContext(
     ConcurrentHashMap<String, ActorRef<Session.Command>> sessions,
     Duration askTimeout,
     Metrics metrics,
-    UserRateLimit userRateLimit) {
+    UserRateLimit userRateLimit,
+    RoomEventFrames roomEventFrames) {
 
   EntityRef<Presence.Command> presence(String username) {
     return sharding.entityRefFor(Presence.ENTITY_TYPE_KEY, username);

@@ -172,12 +172,18 @@ final class GatewayProtocol {
   }
 
   static String dispatch(long seq, String type, ObjectNode d) {
-    var node = JsonNodeFactory.instance.objectNode();
-    node.put("op", DISPATCH);
-    node.set("d", d);
-    node.put("s", seq);
-    node.put("t", type);
-    return node.toString();
+    return dispatch(seq, type, d.toString());
+  }
+
+  /**
+   * A dispatch frame around a payload already encoded as JSON (shared by many sessions, see
+   * {@link RoomEventFrames}): the same text, field for field, as encoding the whole frame.
+   * {@code type} is one of the protocol's dispatch names (capitals and '_'), which need no escaping.
+   */
+  static String dispatch(long seq, String type, String payloadJson) {
+    return new StringBuilder(payloadJson.length() + type.length() + 40)
+        .append("{\"op\":").append(DISPATCH).append(",\"d\":").append(payloadJson)
+        .append(",\"s\":").append(seq).append(",\"t\":\"").append(type).append("\"}").toString();
   }
 
   static String hello(long heartbeatIntervalMillis) {

@@ -314,8 +314,8 @@ final class Session extends AbstractBehavior<Session.Command> {
       view.lastSeq = event.seq();
       if (event instanceof Room.MemberJoined joined) view.members.add(joined.username());
       if (event instanceof Room.MemberLeft left) view.members.remove(left.username());
-      var dispatch = Events.roomEvent(event);
-      dispatch(dispatch.getKey(), dispatch.getValue());
+      var encoded = gateway.roomEventFrames().encode(event);
+      dispatchEncoded(encoded.type(), encoded.payloadJson());
     }
     if (!view.early.isEmpty() && !view.filling) {
       view.filling = true;
@@ -327,7 +327,12 @@ final class Session extends AbstractBehavior<Session.Command> {
 
   /** Numbers, keeps and sends one dispatch. */
   private void dispatch(String type, ObjectNode payload) {
-    var json = GatewayProtocol.dispatch(++seq, type, payload);
+    dispatchEncoded(type, payload.toString());
+  }
+
+  /** Numbers, keeps and sends one dispatch whose payload is already JSON (maybe shared with other sessions). */
+  private void dispatchEncoded(String type, String payloadJson) {
+    var json = GatewayProtocol.dispatch(++seq, type, payloadJson);
     gateway.metrics().dispatches.inc();
     replay.addLast(new Sent(seq, json));
     while (replay.size() > gateway.settings().replayBuffer()) replay.removeFirst();

@@ -13,9 +13,11 @@ import akka.cluster.sharding.typed.javadsl.Entity;
 import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
 import akka.persistence.typed.PersistenceId;
 import akka.persistence.typed.RecoveryCompleted;
+import akka.persistence.typed.SnapshotSelectionCriteria;
 import akka.persistence.typed.javadsl.CommandHandlerWithReply;
 import akka.persistence.typed.javadsl.EventHandler;
 import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import akka.persistence.typed.javadsl.Recovery;
 import akka.persistence.typed.javadsl.ReplyEffect;
 import akka.persistence.typed.javadsl.SignalHandler;
 import chatterbox.platform.serialization.JsonSerializable;
@@ -45,8 +47,9 @@ import java.util.regex.Pattern;
  *   <li>Money moves exactly once. Each step is idempotent at the wallet (keyed by the transfer
  *       id), so the saga repeats a step until a wallet answers it: after a timeout, with a growing
  *       pause, and after a restart.</li>
- *   <li>A transfer that has started finishes. Each step's result is journaled before the next step
- *       begins; recovery resumes the current step; and the entity type runs with remember-entities,
+ *   <li>A transfer that has started finishes. The request is journaled before the first step;
+ *       each later step is sent while the previous one's result is being journaled (see
+ *       {@link #advance}); recovery resumes the step after the last journaled one; and the entity type runs with remember-entities,
  *       so a restarted node wakes its unfinished transfers up. A finished transfer passivates,
  *       which takes it out of that set again.</li>
  *   <li>It ends {@link Completed} (the payee has the money, the payer's hold is settled) or
@@ -295,12 +298,12 @@ public final class Transfer extends EventSourcedBehaviorWithEnforcedReplies<Tran
         .onCommand(Stop.class, this::stop);
 
     builder.forStateType(Debiting.class)
-        .onCommand(DebitAccepted.class, accepted -> advance(new FundsDebited(transferId, clock.instant())))
+        .onCommand(DebitAccepted.class, (debiting, accepted) -> advance(debiting, new FundsDebited(transferId, clock.instant())))
         .onCommand(DebitRefused.class, this::reject);
     builder.forStateType(Crediting.class)
-        .onCommand(CreditAccepted.class, accepted -> advance(new RecipientCredited(transferId, clock.instant())));
+        .onCommand(CreditAccepted.class, (crediting, accepted) -> advance(crediting, new RecipientCredited(transferId, clock.instant())));
     builder.forStateType(Settling.class)
-        .onCommand(SettleAccepted.class, accepted -> finish(new DebitSettled(transferId, clock.instant())));
+        .onCommand(SettleAccepted.class, (settling, accepted) -> complete(settling, new DebitSettled(transferId, clock.instant())));
 
     builder.forStateType(InFlight.class)
         .onCommand(Start.class, this::awaitOutcome)
@@ -359,8 +362,30 @@ public final class Transfer extends EventSourcedBehaviorWithEnforcedReplies<Tran
     return finish(new TransferRejected(transferId, INSUFFICIENT_FUNDS, clock.instant()));
   }
 
-  private ReplyEffect<Event, State> advance(Event stepDone) {
-    return Effect().persist(stepDone).thenRun(this::beginStep).thenNoReply();
+  /**
+   * Journals a step's result and, without waiting for that write, sends the next step: the two
+   * writes (this entity's event, the next wallet's) overlap instead of following each other. Safe
+   * because the wallets' steps are idempotent: if this event is lost with a crash, recovery repeats
+   * the step it records, which the wallet answers again without applying it twice, and then the
+   * next one, likewise. Answers to the next step wait in the stash until the event is written, so
+   * they are handled in the state the event leads to. Only the request itself is journaled before
+   * the first step: a debit for a transfer the journal does not know of could never be finished.
+   */
+  private ReplyEffect<Event, State> advance(InFlight state, Event stepDone) {
+    beginStep(eventHandler().apply(state, stepDone));
+    return Effect().persist(stepDone).thenNoReply();
+  }
+
+  /**
+   * The payer's wallet has settled: both wallets have durably done their part, so the callers
+   * learn the outcome now, while {@link DebitSettled} is written (if that write is lost, recovery
+   * settles again, which the wallet answers without change, and completes). Only a completion is
+   * answered early: a rejection is answered once journaled, for a lost one would let recovery try
+   * the debit again.
+   */
+  private ReplyEffect<Event, State> complete(Settling state, DebitSettled settled) {
+    answerWaiting(eventHandler().apply(state, settled));
+    return finish(settled); // answers no one again: the waiting list is empty now
   }
 
   private ReplyEffect<Event, State> finish(Event outcome) {
@@ -457,8 +482,16 @@ public final class Transfer extends EventSourcedBehaviorWithEnforcedReplies<Tran
     }
   }
 
+  // Built once: advance() applies it to learn the next step before the event is written.
+  private EventHandler<State, Event> eventHandler;
+
   @Override
   public EventHandler<State, Event> eventHandler() {
+    if (eventHandler == null) eventHandler = buildEventHandler();
+    return eventHandler;
+  }
+
+  private EventHandler<State, Event> buildEventHandler() {
     var builder = newEventHandlerBuilder();
     builder.forStateType(Empty.class)
         .onEvent(TransferRequested.class, (empty, requested) ->
@@ -477,5 +510,11 @@ public final class Transfer extends EventSourcedBehaviorWithEnforcedReplies<Tran
   @Override
   public Set<String> tagsFor(Event event) {
     return Set.of(TAG);
+  }
+
+  // A transfer never snapshots: skip asking the snapshot store on every start (one query less).
+  @Override
+  public Recovery recovery() {
+    return Recovery.withSnapshotSelectionCriteria(SnapshotSelectionCriteria.none());
   }
 }

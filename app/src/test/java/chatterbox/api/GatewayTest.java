@@ -398,6 +398,38 @@ class GatewayTest {
     }
   }
 
+  @Test
+  void aRoomEventIsEncodedOncePerNodeNotOncePerSession() throws Exception {
+    var room = "enc-" + UUID.randomUUID().toString().substring(0, 8);
+    var clients = new ArrayList<GatewayClient>();
+    String lastUser = null;
+    try {
+      for (int i = 0; i < 4; i++) {
+        var user = Users.signUpAndLogIn(api, "enc" + i);
+        lastUser = user.username();
+        var client = identified(user);
+        clients.add(client);
+        client.expectDispatch("READY");
+        client.input("general", "/join " + room, "j" + i);
+        client.expectDispatch("ROOM_JOINED", d -> d.path("room").path("id").asText().equals(room));
+      }
+      var joinedLast = lastUser; // the last joiner's ROOM_JOINED already counts its own join
+      for (var client : clients.subList(0, clients.size() - 1)) {
+        client.awaitSeen(f -> "MEMBER_JOINED".equals(f.path("t").asText()) && f.path("d").path("room").asText().equals(room)
+            && f.path("d").path("username").asText().equals(joinedLast), "last join");
+      }
+      double before = value(metrics(TestStack.OPERATOR_TOKEN).body(), "chatterbox_gateway_room_event_encodings");
+      clients.get(0).input(room, "once", "once");
+      var payloads = new ArrayList<JsonNode>();
+      for (var client : clients) payloads.add(client.expectDispatch("MESSAGE_CREATED", d -> d.path("nonce").asText().equals("once")));
+      double encoded = value(metrics(TestStack.OPERATOR_TOKEN).body(), "chatterbox_gateway_room_event_encodings") - before;
+      assertTrue(encoded >= 1 && encoded < clients.size(), "encodings for one message to " + clients.size() + " sessions: " + encoded);
+      payloads.forEach(d -> assertEquals(payloads.get(0), d, "every session gets the same payload"));
+    } finally {
+      clients.forEach(GatewayClient::close);
+    }
+  }
+
   private static java.net.http.HttpResponse<String> metrics(String token) throws Exception {
     var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/metrics"))
         .header("Authorization", "Bearer " + token).build();

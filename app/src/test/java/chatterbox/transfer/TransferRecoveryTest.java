@@ -153,6 +153,57 @@ class TransferRecoveryTest {
   }
 
   @Test
+  void aStepResultLostInACrashIsRepeatedAtTheWalletAndTheSagaGoesOn() {
+    var transfer = restartableTransfer();
+    transfer.runCommand(new Transfer.Start(PAYMENT, caller.ref()));
+    // The next step is sent while FundsDebited is being written; that write fails (the node dies).
+    transfer.persistenceTestKit().failNextPersisted();
+    answerDebit(alice);
+    answerCredit(bob); // bob's wallet applied the credit; its answer reaches nobody
+
+    var recovered = transfer.restart().state();
+
+    assertInstanceOf(Transfer.Debiting.class, recovered, "the lost result's step is the one repeated");
+    answerDebit(alice); // a real wallet answers a repeated debit without debiting again (WalletTest)
+    answerCredit(bob); // likewise the repeated credit
+    answerSettle(alice);
+    shard.expectMessageClass(ClusterSharding.Passivate.class);
+    assertInstanceOf(Transfer.Completed.class, transfer.getState());
+    alice.expectNoMessage(Duration.ofMillis(200));
+    bob.expectNoMessage(Duration.ofMillis(50));
+  }
+
+  @Test
+  void aCompletionIsAnsweredOnceSettledAndALostLastEventIsMadeUpByRecovery() throws InterruptedException {
+    var transfer = restartableTransfer();
+    transfer.runCommand(new Transfer.Start(PAYMENT, caller.ref()));
+    answerDebit(alice);
+    answerCredit(bob);
+    // The credit's answer reaches the saga through an ask's own actor: wait until it is journaled.
+    for (int i = 0; i < 100 && !(transfer.getState() instanceof Transfer.Settling); i++) Thread.sleep(20);
+    assertInstanceOf(Transfer.Settling.class, transfer.getState());
+    transfer.persistenceTestKit().failNextPersisted(); // DebitSettled will not be written
+    answerSettle(alice);
+    assertEquals(Stage.COMPLETED, ((TransferStatus) caller.receiveMessage()).stage(), "answered once both wallets are done");
+
+    assertInstanceOf(Transfer.Settling.class, transfer.restart().state());
+    answerSettle(alice); // settled again: the wallet has no hold left and changes nothing
+    shard.expectMessageClass(ClusterSharding.Passivate.class);
+    assertInstanceOf(Transfer.Completed.class, transfer.getState());
+  }
+
+  @Test
+  void aRejectionIsAnsweredOnlyOnceJournaled() {
+    var transfer = restartableTransfer();
+    transfer.runCommand(new Transfer.Start(PAYMENT, caller.ref()));
+    transfer.persistenceTestKit().failNextPersisted(); // TransferRejected will not be written
+    var debit = alice.expectMessageClass(Wallet.Debit.class);
+    debit.replyTo().tell(new Wallet.InsufficientFunds(debit.transferId(), 0));
+    caller.expectNoMessage(Duration.ofMillis(300));
+    assertInstanceOf(Transfer.Debiting.class, transfer.restart().state());
+  }
+
+  @Test
   void aRestartWhileDebitingResumesWithTheDebit() {
     var transfer = restartableTransfer();
     transfer.runCommand(new Transfer.Start(PAYMENT, caller.ref()));
