@@ -10,24 +10,24 @@ app_memory() { # pid property-prefix: prints <prefix>HeapKb= and <prefix>RssKb=
 
 # Open gateway connections on the app, from its Prometheus endpoint.
 app_connections() {
-  curl -s -H "Authorization: Bearer ${BENCH_OPERATOR_TOKEN:-dev-only-operator-token}" \
+  curl -s -m 10 -H "Authorization: Bearer ${BENCH_OPERATOR_TOKEN:-dev-only-operator-token}" \
     "http://127.0.0.1:$BENCH_APP_PORT/metrics" | awk '/^chatterbox_gateway_connections / {printf "%d", $2}'
 }
 
-# Waits until the app holds BENCH_CONNECTIONS connections, or their number stops growing for 5 s
-# (the node, the limits or the load generator gave out), or the Gatling run ($1) ended.
+# Waits until the app holds BENCH_CONNECTIONS connections, or 5 s pass without a new high (the node,
+# the limits or the load generator gave out; sessions that failed are gone again), or the Gatling
+# run ($1) ended.
 wait_for_plateau() { # gatling-pid
-  local prev=-1 stable=0 n
+  local high=0 since=0 n
   for _ in $(seq 1 $((BENCH_CONNECTIONS / BENCH_CONNECTIONS_RATE + 120))); do
     kill -0 "$1" 2>/dev/null || return 0
     n="$(app_connections)"; n="${n:-0}"
     (( n >= BENCH_CONNECTIONS )) && return 0
-    if (( n == prev && n > 0 )); then
-      stable=$((stable + 1)); (( stable >= 5 )) && return 0
-    else
-      stable=0
+    if (( n > high )); then
+      high=$n; since=0
+    elif (( high > 0 )); then
+      since=$((since + 1)); (( since >= 5 )) && return 0
     fi
-    prev=$n
     sleep 1
   done
 }

@@ -21,7 +21,8 @@ import static io.gatling.javaapi.http.HttpDsl.ws;
  * Scenario 4, connections: {@code bench.connections.target} gateway sessions opened at
  * {@code bench.connections.rate} per second, each identified (READY) and heartbeating every
  * {@code bench.connections.heartbeatMs} ms (first beat at a random point of the interval, as the
- * protocol advises), held for {@code bench.duration} + 15 s after its READY. Sessions belong to
+ * protocol advises), held after its READY for the ramp time + {@code bench.duration} + 15 s, so that
+ * all are up together for at least the duration. Sessions belong to
  * {@code bench.connections.users} seeded users (several sessions per user, as with tabs and devices),
  * each alone in a room of its own, so no session receives another's traffic.
  *
@@ -54,16 +55,24 @@ public class ConnectionsSimulation extends Simulation {
     return Stream.iterate(0, i -> i + 1).map(i -> seeded.get(i % seeded.size())).iterator();
   }
 
+  private Duration rampTime() {
+    return Duration.ofMillis(Math.max(1000, 1000L * target / rate));
+  }
+
   private ScenarioBuilder sessions() {
-    var hold = Duration.ofSeconds(Bench.DURATION + 15);
+    // Every session is up from the end of the ramp on, for the duration.
+    var hold = rampTime().plusSeconds(Bench.DURATION + 15);
     var heartbeat = Duration.ofMillis(heartbeatMs);
     return scenario("connections")
         .feed(sessionsOfSeededUsers())
         .exec(Gateway.connectAndIdentify())
+        // A session that did not get READY, or lost its connection, is over: it holds nothing.
+        .exitHereIfFailed()
         .pause(Duration.ZERO, heartbeat)
         .during(hold, "held", true).on(
             exec(ws("heartbeat").sendText("{\"op\":1,\"d\":null}")
                     .await(Bench.AWAIT).on(ws.checkTextMessage("HEARTBEAT_ACK").matching(jsonPath("$.op").ofInt().is(11))))
+                .exitHereIfFailed()
                 .pause(heartbeat))
         .exec(ws("close").close());
   }
@@ -73,7 +82,7 @@ public class ConnectionsSimulation extends Simulation {
     var wsUrls = new ArrayList<String>();
     for (int a = 1; a <= addresses; a++) wsUrls.add(Bench.WS_URL.replace("127.0.0.1", "127.0.0." + a));
     var protocol = Gateway.protocol(0).wsBaseUrls(wsUrls);
-    setUp(sessions().injectOpen(rampUsers(target).during(Duration.ofMillis(Math.max(1000, 1000L * target / rate)))))
+    setUp(sessions().injectOpen(rampUsers(target).during(rampTime())))
         .protocols(protocol);
   }
 }
