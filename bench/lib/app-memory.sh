@@ -8,10 +8,11 @@ app_memory() { # pid property-prefix: prints <prefix>HeapKb= and <prefix>RssKb=
   echo "${2}RssKb=$(awk '/^VmRSS/ {print $2}' "/proc/$1/status")"
 }
 
-# Open gateway connections on the app, from its Prometheus endpoint.
+# Open gateway connections on the app, from its Prometheus endpoint; empty if it did not answer in
+# 10 s (a loaded node is no reason to end the run).
 app_connections() {
-  curl -s -m 10 -H "Authorization: Bearer ${BENCH_OPERATOR_TOKEN:-dev-only-operator-token}" \
-    "http://127.0.0.1:$BENCH_APP_PORT/metrics" | awk '/^chatterbox_gateway_connections / {printf "%d", $2}'
+  { curl -s -m 10 -H "Authorization: Bearer ${BENCH_OPERATOR_TOKEN:-dev-only-operator-token}" \
+      "http://127.0.0.1:$BENCH_APP_PORT/metrics" || true; } | awk '/^chatterbox_gateway_connections / {printf "%d", $2}'
 }
 
 # Waits until the app holds BENCH_CONNECTIONS connections, or 5 s pass without a new high (the node,
