@@ -2,12 +2,20 @@
 # ChatterBox load benchmark: one app node + KYC on the local PostgreSQL, Gatling scenarios over the
 # WebSocket gateway, pgbench (TPC-B) on the same PostgreSQL for the same duration, one table.
 #
-#   bench/run.sh [--smoke] [--duration SECONDS] [--scenarios transfers,fanout] [--no-build]
+#   bench/run.sh [--smoke] [--duration SECONDS] [--scenarios transfers,fanout,...|all] [--no-build]
+#
+# Scenarios: transfers, fanout (the default full run), ejabberd (the fan-out against ejabberd, which
+# it installs with apt-get when missing), connections (gateway sessions one node holds, heap and RSS
+# per session), cold (wake-up of passivated rooms and wallets with a long and a short history; the
+# app restarts for it with a short passivation timeout). --smoke runs all five, tiny.
 #
 # Figures are printed, never asserted. Exit status is non-zero only when the harness broke (a
 # service did not start, seeding failed, Gatling crashed, a scenario completed nothing at all).
 # Knobs (environment): BENCH_TRANSFER_USERS, BENCH_FANOUT_ROOMS, BENCH_FANOUT_MEMBERS,
-# BENCH_FANOUT_POSTERS, BENCH_FANOUT_POST_EVERY_MS, PGBENCH_SCALE, PGBENCH_CLIENTS, PGBENCH_THREADS,
+# BENCH_FANOUT_POSTERS, BENCH_FANOUT_POST_EVERY_MS, BENCH_EJABBERD_PORT (19580), BENCH_EJABBERD_DIST_PORT
+# (19591), BENCH_CONNECTIONS, BENCH_CONNECTIONS_USERS, BENCH_CONNECTIONS_RATE, BENCH_CONNECTIONS_HEARTBEAT_MS,
+# BENCH_GATLING_HEAP, BENCH_COLD_HISTORY, BENCH_COLD_TRANSFERS, BENCH_COLD_ROUNDS, BENCH_COLD_IDLE_MS,
+# PGBENCH_SCALE, PGBENCH_CLIENTS, PGBENCH_THREADS,
 # BENCH_APP_PORT (18080), BENCH_KYC_PORT (18081), BENCH_APP_REMOTE_PORT (25620), BENCH_KYC_REMOTE_PORT
 # (25630), BENCH_DB (bench; pgbench uses BENCH_DB_pgbench), BENCH_APP_JAVA_OPTS, BENCH_KYC_JAVA_OPTS,
 # PGHOST/PGPORT/PGUSER (127.0.0.1/5432/postgres). Two runs at once need their own ports and BENCH_DB.
@@ -16,26 +24,34 @@ BENCH_DIR="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(dirname "$BENCH_DIR")"
 cd "$ROOT"
 
-smoke=0; duration=60; scenarios="transfers,fanout"; build=1
+smoke=0; duration=60; scenarios="transfers,fanout"; scenarios_given=0; build=1
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --smoke) smoke=1; shift ;;
     --duration) duration="$2"; shift 2 ;;
-    --scenarios) scenarios="$2"; shift 2 ;;
+    --scenarios) scenarios="$2"; scenarios_given=1; shift 2 ;;
     --no-build) build=0; shift ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
 
 if [[ $smoke == 1 ]]; then
   duration=5
+  [[ $scenarios_given == 1 ]] || scenarios="transfers,fanout,ejabberd,connections,cold"
   : "${BENCH_TRANSFER_USERS:=4}" "${BENCH_FANOUT_ROOMS:=2}" "${BENCH_FANOUT_MEMBERS:=4}" "${BENCH_FANOUT_POSTERS:=1}"
+  : "${BENCH_CONNECTIONS:=20}" "${BENCH_CONNECTIONS_USERS:=4}" "${BENCH_CONNECTIONS_HEARTBEAT_MS:=2000}"
+  : "${BENCH_COLD_HISTORY:=300}" "${BENCH_COLD_TRANSFERS:=20}" "${BENCH_COLD_ROUNDS:=3}"
   : "${PGBENCH_CLIENTS:=2}"; ramp=1
 else
   ramp=3
 fi
+[[ $scenarios == all ]] && scenarios="transfers,fanout,ejabberd,connections,cold"
 : "${BENCH_TRANSFER_USERS:=32}" "${BENCH_FANOUT_ROOMS:=20}" "${BENCH_FANOUT_MEMBERS:=10}" "${BENCH_FANOUT_POSTERS:=2}"
+: "${BENCH_CONNECTIONS:=5000}" "${BENCH_CONNECTIONS_USERS:=100}" "${BENCH_CONNECTIONS_RATE:=100}"
+: "${BENCH_CONNECTIONS_HEARTBEAT_MS:=30000}" "${BENCH_GATLING_HEAP:=1g}"
+: "${BENCH_COLD_HISTORY:=100000}" "${BENCH_COLD_TRANSFERS:=5000}" "${BENCH_COLD_ROUNDS:=30}" "${BENCH_COLD_IDLE_MS:=1000}"
+: "${BENCH_EJABBERD_PORT:=19580}" "${BENCH_EJABBERD_DIST_PORT:=19591}"
 : "${BENCH_FANOUT_POST_EVERY_MS:=500}" "${PGBENCH_SCALE:=1}" "${PGBENCH_CLIENTS:=8}" "${PGBENCH_THREADS:=2}"
 : "${BENCH_APP_PORT:=18080}" "${BENCH_KYC_PORT:=18081}" "${BENCH_APP_REMOTE_PORT:=25620}" "${BENCH_KYC_REMOTE_PORT:=25630}"
 : "${BENCH_DB:=bench}"
@@ -46,15 +62,24 @@ run_id="$(date +%Y%m%d-%H%M%S)"
 RUN_DIR="$BENCH_DIR/target/bench-results/$run_id"
 mkdir -p "$RUN_DIR"
 log() { echo "[bench $(date +%H:%M:%S)] $*"; }
+source "$BENCH_DIR/lib/ejabberd.sh"
+source "$BENCH_DIR/lib/app-memory.sh"
+
+# Every gateway connection is a file descriptor in the app and in Gatling (both inherit this).
+ulimit -n 1048576 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 pids=()
-cleanup() {
-  for pid in "${pids[@]:-}"; do
+stop_pids() { # pid...
+  for pid in "$@"; do
     [[ -n "$pid" ]] && kill "$pid" 2>/dev/null || true
   done
-  for pid in "${pids[@]:-}"; do
+  for pid in "$@"; do
     [[ -n "$pid" ]] && wait "$pid" 2>/dev/null || true
   done
+}
+cleanup() {
+  stop_pids "${pids[@]:-}"
+  ejabberd_down
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -69,8 +94,9 @@ if [[ $build == 1 ]]; then
                  -newer "$jar" -type f -print -quit 2>/dev/null)" ]]; then stale=1; break; fi
   done
   if [[ -n $stale ]]; then
-    log "building the product (mvn -DskipTests install)"
-    mvn -B -q -DskipTests install
+    # package, not install: the bench module needs no product artifact in ~/.m2.
+    log "building the product (mvn -DskipTests package)"
+    mvn -B -q -DskipTests package
   fi
   log "compiling the bench module"
   mvn -B -q -f bench/pom.xml test-compile
@@ -102,14 +128,26 @@ wait_http() { # url pid name
   echo "$3 did not answer within 90 s; see $RUN_DIR/$3.log" >&2; exit 1
 }
 wait_http "http://127.0.0.1:$BENCH_KYC_PORT/health" "${pids[0]}" kyc
-CHATTERBOX_DB_URL="$db_url" CHATTERBOX_DB_USER="$PGUSER" CHATTERBOX_HTTP_PORT="$BENCH_APP_PORT" \
-  CHATTERBOX_REMOTE_PORT="$BENCH_APP_REMOTE_PORT" CHATTERBOX_KYC_URL="http://127.0.0.1:$BENCH_KYC_PORT" \
-  CHATTERBOX_GATEWAY_HEARTBEAT=10m \
-  java ${BENCH_APP_JAVA_OPTS:--Xmx1g} -Dchatterbox.gateway.rate-limit.frames=1000000 \
-    -Dchatterbox.gateway.user-rate-limit.lines=1000000 \
-  -jar app/target/app.jar > "$RUN_DIR/app.log" 2>&1 &
-pids+=($!)
-wait_http "http://127.0.0.1:$BENCH_APP_PORT/" "${pids[1]}" app
+app_pid=""
+start_app() { # extra JVM options (the cold scenario's short passivation timeout)
+  log "starting the app (:$BENCH_APP_PORT) $*"
+  CHATTERBOX_DB_URL="$db_url" CHATTERBOX_DB_USER="$PGUSER" CHATTERBOX_HTTP_PORT="$BENCH_APP_PORT" \
+    CHATTERBOX_REMOTE_PORT="$BENCH_APP_REMOTE_PORT" CHATTERBOX_KYC_URL="http://127.0.0.1:$BENCH_KYC_PORT" \
+    CHATTERBOX_GATEWAY_HEARTBEAT=10m \
+    java ${BENCH_APP_JAVA_OPTS:--Xmx1g} -Dchatterbox.gateway.rate-limit.frames=1000000 \
+      -Dchatterbox.gateway.user-rate-limit.lines=1000000 "$@" \
+    -jar app/target/app.jar >> "$RUN_DIR/app.log" 2>&1 &
+  app_pid=$!
+  pids+=("$app_pid")
+  wait_http "http://127.0.0.1:$BENCH_APP_PORT/" "$app_pid" app
+}
+stop_app() {
+  stop_pids "$app_pid"
+  local kept=()
+  for pid in "${pids[@]}"; do [[ $pid != "$app_pid" ]] && kept+=("$pid"); done
+  pids=("${kept[@]}")
+}
+start_app
 log "stack up"
 
 # 4. Scenarios (each seeds its own users in its before hook).
@@ -117,24 +155,54 @@ gatling() { # simulation-class results-name
   local cls="$1" name="$2"
   log "scenario $name: ${duration}s"
   mvn -B -q -f bench/pom.xml gatling:test -Dgatling.simulationClass="chatterbox.bench.$cls" \
+    -Dbench.gatling.heap="$BENCH_GATLING_HEAP" \
     -Dbench.baseUrl="http://127.0.0.1:$BENCH_APP_PORT" -Dbench.duration="$duration" -Dbench.ramp="$ramp" \
     -Dbench.out="$RUN_DIR" -Dbench.transfers.users="$BENCH_TRANSFER_USERS" \
     -Dbench.fanout.rooms="$BENCH_FANOUT_ROOMS" -Dbench.fanout.members="$BENCH_FANOUT_MEMBERS" \
     -Dbench.fanout.posters="$BENCH_FANOUT_POSTERS" -Dbench.fanout.postEveryMs="$BENCH_FANOUT_POST_EVERY_MS" \
+    -Dbench.ejabberd.wsUrl="ws://127.0.0.1:$BENCH_EJABBERD_PORT/ws" \
+    -Dbench.connections.target="$BENCH_CONNECTIONS" -Dbench.connections.users="$BENCH_CONNECTIONS_USERS" \
+    -Dbench.connections.rate="$BENCH_CONNECTIONS_RATE" -Dbench.connections.heartbeatMs="$BENCH_CONNECTIONS_HEARTBEAT_MS" \
+    -Dbench.cold.history="$BENCH_COLD_HISTORY" -Dbench.cold.transfers="$BENCH_COLD_TRANSFERS" \
+    -Dbench.cold.rounds="$BENCH_COLD_ROUNDS" -Dbench.cold.idleMs="$BENCH_COLD_IDLE_MS" \
     > "$RUN_DIR/gatling-$name.log" 2>&1 || { echo "Gatling failed ($name); see $RUN_DIR/gatling-$name.log" >&2; tail -30 "$RUN_DIR/gatling-$name.log" >&2; exit 1; }
   local dir
   dir="$(ls -td "$BENCH_DIR"/target/gatling/"$(echo "$cls" | tr 'A-Z' 'a-z')"-* | head -1)"
   echo "$dir" > "$RUN_DIR/$name.gatling-dir"
 }
+# Waits for a simulation's marker file (RunScript.handshake); fails if the simulation ($2) ended first.
+await_marker() { # file gatling-pid
+  while [[ ! -f "$RUN_DIR/$1" ]]; do
+    kill -0 "$2" 2>/dev/null || { wait "$2"; exit 1; }
+    sleep 0.5
+  done
+}
+# The cold scenario seeds on the normal app, then measures on one restarted with a passivation idle
+# timeout of BENCH_COLD_IDLE_MS (everything cold, and each round finds it cold again); the app is
+# back to normal after it unless it was the last scenario.
+cold_scenario() { # last?
+  rm -f "$RUN_DIR/cold.seeded" "$RUN_DIR/cold.restarted"
+  gatling ColdSimulation cold &
+  local gatling_pid=$!
+  await_marker cold.seeded "$gatling_pid"
+  stop_app
+  start_app -Dakka.cluster.sharding.passivation.default-idle-strategy.idle-entity.timeout="${BENCH_COLD_IDLE_MS}ms"
+  touch "$RUN_DIR/cold.restarted"
+  wait "$gatling_pid" || exit 1
+  if [[ $1 != last ]]; then stop_app; start_app; fi
+}
 IFS=',' read -ra wanted <<< "$scenarios"
-for s in "${wanted[@]}"; do
+for i in "${!wanted[@]}"; do
+  s="${wanted[$i]}"
   case "$s" in
     transfers) gatling TransfersSimulation transfers ;;
     fanout) gatling FanoutSimulation fanout ;;
+    ejabberd) ejabberd_up; gatling EjabberdFanoutSimulation ejabberd; ejabberd_down ;;
+    connections) connections_scenario ;;
+    cold) cold_scenario "$( (( i == ${#wanted[@]} - 1 )) && echo last)" ;;
     *) echo "unknown scenario: $s" >&2; exit 2 ;;
   esac
 done
-
 # 5. The stack stops before pgbench, so pgbench has the machine as the app had it.
 cleanup; pids=()
 
@@ -148,6 +216,8 @@ smoke=$smoke
 transferUsers=$BENCH_TRANSFER_USERS
 pgbenchScale=$PGBENCH_SCALE
 pgbenchClients=$PGBENCH_CLIENTS
+connectionsTarget=$BENCH_CONNECTIONS
+openFilesLimit=$(ulimit -n)
 PROPS
 
 # 6. One table.

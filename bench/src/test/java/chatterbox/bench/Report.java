@@ -19,20 +19,19 @@ import java.util.stream.Stream;
 public final class Report {
   private static final Pattern TPS = Pattern.compile("tps = ([0-9.]+) \\(without initial connection time\\)");
 
-  private record Row(String scenario, String throughput, double rate, String p50, String p95, String p99, String ratio) {}
-
   /** Latencies (ms) and the time window of the OK records of one name in a simulation.log. */
-  private record Samples(long[] sortedMs, long ko, long firstStart, long lastEnd) {
+  record Samples(long[] sortedMs, long ko, long firstStart, long lastEnd) {
     int ok() { return sortedMs.length; }
     double perSecond() { return ok() == 0 ? 0 : ok() / Math.max(0.001, (lastEnd - firstStart) / 1000.0); }
   }
 
+  /** A fan-out run's delivery figures (one server). */
+  record Fanout(double rate, long p50, long p95, long p99) {}
+
   public static void main(String[] args) throws IOException {
     Path run = Path.of(args[0]);
     var settings = props(run.resolve("settings.properties"));
-    boolean broken = false;
-    var rows = new ArrayList<Row>();
-    var notes = new ArrayList<String>();
+    var table = new Table();
 
     Double pgTps = null;
     Path pgOut = run.resolve("pgbench.txt");
@@ -44,88 +43,81 @@ public final class Report {
     Path transfersDir = gatlingDir(run, "transfers");
     if (transfersDir != null) {
       var s = samples(transfersDir.resolve("simulation.log"), "GROUP", "transfer");
-      if (s.ok() == 0) broken = true;
+      table.brokenIf(s.ok() == 0);
       double rate = s.perSecond();
-      rows.add(new Row("transfers (" + settings.getProperty("transferUsers", "?") + " users, /send+CONFIRM->receipt)",
-          fmt(rate) + " transfers/s", rate, pct(s, 50), pct(s, 95), pct(s, 99),
-          pgTps == null ? "-" : String.format(Locale.ROOT, "%.3f", rate / pgTps)));
-      notes.add("transfers: " + s.ok() + " completed, " + s.ko() + " failed");
+      table.row("transfers (" + settings.getProperty("transferUsers", "?") + " users, /send+CONFIRM->receipt)",
+          fmt(rate) + " transfers/s", pct(s, 50), pct(s, 95), pct(s, 99),
+          pgTps == null ? "-" : String.format(Locale.ROOT, "%.3f", rate / pgTps));
+      table.notes.add("transfers: " + s.ok() + " completed, " + s.ko() + " failed");
       var send = samples(transfersDir.resolve("simulation.log"), "REQUEST", "TRANSFER_PIN_REQUIRED");
       var confirm = samples(transfersDir.resolve("simulation.log"), "REQUEST", "TRANSFER_RECEIPT");
-      rows.add(new Row("  of which /send -> PIN_REQUIRED", "", 0, pct(send, 50), pct(send, 95), pct(send, 99), ""));
-      rows.add(new Row("  of which CONFIRM -> RECEIPT", "", 0, pct(confirm, 50), pct(confirm, 95), pct(confirm, 99), ""));
+      table.row("  of which /send -> PIN_REQUIRED", "", pct(send, 50), pct(send, 95), pct(send, 99), "");
+      table.row("  of which CONFIRM -> RECEIPT", "", pct(confirm, 50), pct(confirm, 95), pct(confirm, 99), "");
+      table.reports.add("Gatling report, transfers: " + transfersDir.resolve("index.html"));
     }
 
-    Path fanoutDir = gatlingDir(run, "fanout");
-    if (fanoutDir != null) {
-      var d = props(run.resolve("fanout-deliveries.properties"));
-      var post = samples(fanoutDir.resolve("simulation.log"), "REQUEST", "MESSAGE_CREATED echo");
-      long deliveries = Long.parseLong(d.getProperty("deliveries", "0"));
-      if (deliveries == 0 || post.ok() == 0) broken = true;
-      double window = Double.parseDouble(d.getProperty("windowSeconds", "0"));
-      double rate = window == 0 ? 0 : deliveries / window;
-      int members = Integer.parseInt(d.getProperty("members", "0"));
-      rows.add(new Row("chat fan-out (" + d.getProperty("rooms") + " rooms x " + members + " members, "
-          + d.getProperty("posters") + " posting every " + d.getProperty("postEveryMs") + " ms): delivery",
-          fmt(rate) + " deliveries/s", rate, ms(d.getProperty("p50")), ms(d.getProperty("p95")), ms(d.getProperty("p99")), "-"));
-      rows.add(new Row("  post -> own echo", fmt(post.perSecond()) + " posts/s", 0, pct(post, 50), pct(post, 95), pct(post, 99), ""));
-      long expected = (long) post.ok() * (members - Integer.parseInt(d.getProperty("posters", "0")));
-      notes.add("fan-out: " + post.ok() + " posts OK, " + post.ko() + " failed; " + deliveries + " deliveries recorded of "
-          + expected + " expected (posts x listening members); delivery latency max " + d.getProperty("max") + " ms");
+    var chatterbox = fanout(run, table, "fanout", "chat fan-out", "MESSAGE_CREATED echo");
+    var ejabberd = fanout(run, table, "ejabberd", "ejabberd MUC fan-out, XMPP over WebSocket", "groupchat echo");
+    if (chatterbox != null && ejabberd != null) {
+      table.row("  ChatterBox / ejabberd (same shape, same run)", ratio(chatterbox.rate(), ejabberd.rate()),
+          ratio(chatterbox.p50(), ejabberd.p50()), ratio(chatterbox.p95(), ejabberd.p95()),
+          ratio(chatterbox.p99(), ejabberd.p99()), "");
     }
+    ConnectionsRows.add(run, table);
+    ColdRows.add(run, table);
 
     if (pgTps != null) {
       var lat = pgbenchLatencies(run);
-      rows.add(new Row("pgbench TPC-B (scale " + settings.getProperty("pgbenchScale") + ", "
-          + settings.getProperty("pgbenchClients") + " clients)", fmt(pgTps) + " tps", pgTps,
-          pctUs(lat, 50), pctUs(lat, 95), pctUs(lat, 99), "1"));
+      table.row("pgbench TPC-B (scale " + settings.getProperty("pgbenchScale") + ", "
+          + settings.getProperty("pgbenchClients") + " clients)", fmt(pgTps) + " tps",
+          pctUs(lat, 50), pctUs(lat, 95), pctUs(lat, 99), "1");
     } else {
-      notes.add("pgbench: no tps found in pgbench.txt");
-      broken = true;
+      table.notes.add("pgbench: no tps found in pgbench.txt");
+      table.brokenIf(true);
     }
 
-    String[] head = {"scenario", "throughput", "p50 ms", "p95 ms", "p99 ms", "ratio vs pgbench tps"};
-    int[] w = new int[head.length];
-    for (int i = 0; i < head.length; i++) w[i] = head[i].length();
-    for (var r : rows) {
-      String[] c = cells(r);
-      for (int i = 0; i < c.length; i++) w[i] = Math.max(w[i], c[i].length());
-    }
-    System.out.println();
-    System.out.println("ChatterBox benchmark, " + settings.getProperty("duration") + " s per scenario"
+    table.reports.add("Logs, pgbench output and this table: " + run);
+    table.print("ChatterBox benchmark, " + settings.getProperty("duration") + " s per scenario"
         + ("1".equals(settings.getProperty("smoke")) ? " (SMOKE: proves the harness, figures mean nothing)" : "")
         + ", " + Runtime.getRuntime().availableProcessors() + " CPUs");
-    line(head, w);
-    var sep = new String[head.length];
-    for (int i = 0; i < w.length; i++) sep[i] = "-".repeat(w[i]);
-    line(sep, w);
-    for (var r : rows) line(cells(r), w);
-    System.out.println();
-    notes.forEach(n -> System.out.println("  " + n));
-    System.out.println();
-    if (transfersDir != null) System.out.println("Gatling report, transfers: " + transfersDir.resolve("index.html"));
-    if (fanoutDir != null) System.out.println("Gatling report, fan-out:   " + fanoutDir.resolve("index.html"));
-    System.out.println("Logs, pgbench output and this table: " + run);
-    if (broken) {
+    if (table.broken) {
       System.out.println("HARNESS BROKEN: a scenario completed nothing (see the logs above)");
       System.exit(1);
     }
   }
 
-  private static String[] cells(Row r) {
-    return new String[] {r.scenario(), r.throughput(), r.p50(), r.p95(), r.p99(), r.ratio()};
+  /**
+   * The delivery row and the post row of one fan-out run ({@code <name>-deliveries.properties},
+   * written by {@link DeliveryLatencies}), or null if it did not run.
+   */
+  private static Fanout fanout(Path run, Table table, String name, String label, String echo) throws IOException {
+    Path dir = gatlingDir(run, name);
+    if (dir == null) return null;
+    var d = props(run.resolve(name + "-deliveries.properties"));
+    var post = samples(dir.resolve("simulation.log"), "REQUEST", echo);
+    long deliveries = Long.parseLong(d.getProperty("deliveries", "0"));
+    table.brokenIf(deliveries == 0 || post.ok() == 0);
+    double window = Double.parseDouble(d.getProperty("windowSeconds", "0"));
+    double rate = window == 0 ? 0 : deliveries / window;
+    int members = Integer.parseInt(d.getProperty("members", "0"));
+    table.row(label + " (" + d.getProperty("rooms") + " rooms x " + members + " members, "
+        + d.getProperty("posters") + " posting every " + d.getProperty("postEveryMs") + " ms): delivery",
+        fmt(rate) + " deliveries/s", ms(d.getProperty("p50")), ms(d.getProperty("p95")), ms(d.getProperty("p99")), "-");
+    table.row("  post -> own echo", fmt(post.perSecond()) + " posts/s", pct(post, 50), pct(post, 95), pct(post, 99), "");
+    long expected = (long) post.ok() * (members - Integer.parseInt(d.getProperty("posters", "0")));
+    table.notes.add(name + ": " + post.ok() + " posts OK, " + post.ko() + " failed; " + deliveries + " deliveries recorded of "
+        + expected + " expected (posts x listening members); delivery latency max " + d.getProperty("max") + " ms");
+    table.reports.add("Gatling report, " + name + ": " + dir.resolve("index.html"));
+    return new Fanout(rate, Long.parseLong(d.getProperty("p50", "-1")), Long.parseLong(d.getProperty("p95", "-1")),
+        Long.parseLong(d.getProperty("p99", "-1")));
   }
 
-  private static void line(String[] c, int[] w) {
-    var sb = new StringBuilder();
-    for (int i = 0; i < c.length; i++) {
-      if (i > 0) sb.append(" | ");
-      sb.append(i == 0 ? String.format("%-" + w[i] + "s", c[i]) : String.format("%" + w[i] + "s", c[i]));
-    }
-    System.out.println(sb);
+  /** "a / b" as a factor, e.g. "0.85x"; "-" when either is missing. */
+  static String ratio(double a, double b) {
+    return a < 0 || b <= 0 ? "-" : String.format(Locale.ROOT, "%.2fx", a / b);
   }
 
-  private static Path gatlingDir(Path run, String name) throws IOException {
+  static Path gatlingDir(Path run, String name) throws IOException {
     Path pointer = run.resolve(name + ".gatling-dir");
     return Files.exists(pointer) ? Path.of(Files.readString(pointer).trim()) : null;
   }
@@ -182,7 +174,7 @@ public final class Report {
     return a;
   }
 
-  private static String pct(Samples s, double p) {
+  static String pct(Samples s, double p) {
     return s.ok() == 0 ? "-" : Long.toString(at(s.sortedMs(), p));
   }
 
@@ -195,15 +187,15 @@ public final class Report {
     return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
   }
 
-  private static String ms(String v) {
+  static String ms(String v) {
     return v == null || v.equals("-1") ? "-" : v;
   }
 
-  private static String fmt(double v) {
+  static String fmt(double v) {
     return String.format(Locale.ROOT, v >= 100 ? "%.0f" : "%.1f", v);
   }
 
-  private static Properties props(Path file) throws IOException {
+  static Properties props(Path file) throws IOException {
     var p = new Properties();
     if (Files.exists(file)) try (var r = Files.newBufferedReader(file)) { p.load(r); }
     return p;

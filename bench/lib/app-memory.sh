@@ -1,0 +1,54 @@
+# Sourced by bench/run.sh: what the app JVM holds, for the connections scenario. Heap is the used
+# heap right after a full collection (jcmd GC.run, then GC.heap_info), so garbage does not count;
+# RSS is the process's resident set (/proc/<pid>/status VmRSS), what the machine pays.
+
+app_memory() { # pid property-prefix: prints <prefix>HeapKb= and <prefix>RssKb=
+  jcmd "$1" GC.run > /dev/null
+  echo "${2}HeapKb=$(jcmd "$1" GC.heap_info | sed -n 's/.* used \([0-9]*\)K.*/\1/p' | head -1)"
+  echo "${2}RssKb=$(awk '/^VmRSS/ {print $2}' "/proc/$1/status")"
+}
+
+# Open gateway connections on the app, from its Prometheus endpoint; empty if it did not answer in
+# 10 s (a loaded node is no reason to end the run).
+app_connections() {
+  { curl -s -m 10 -H "Authorization: Bearer ${BENCH_OPERATOR_TOKEN:-dev-only-operator-token}" \
+      "http://127.0.0.1:$BENCH_APP_PORT/metrics" || true; } | awk '/^chatterbox_gateway_connections / {printf "%d", $2}'
+}
+
+# Waits until the app holds BENCH_CONNECTIONS connections, or 5 s pass without a new high (the node,
+# the limits or the load generator gave out; sessions that failed are gone again), or the Gatling
+# run ($1) ended.
+wait_for_plateau() { # gatling-pid
+  local high=0 since=0 n
+  for _ in $(seq 1 $((BENCH_CONNECTIONS / BENCH_CONNECTIONS_RATE + 120))); do
+    kill -0 "$1" 2>/dev/null || return 0
+    n="$(app_connections)"; n="${n:-0}"
+    (( n >= BENCH_CONNECTIONS )) && return 0
+    if (( n > high )); then
+      high=$n; since=0
+    elif (( high > 0 )); then
+      since=$((since + 1)); (( since >= 5 )) && return 0
+    fi
+    sleep 1
+  done
+}
+
+# The connections scenario: memory after seeding (the simulation waits for it), Gatling ramps the
+# sessions, memory again at the plateau, all into connections-memory.properties.
+connections_scenario() {
+  local mem="$RUN_DIR/connections-memory.properties"
+  # One descriptor per connection in the app and in Gatling: the open-files limit caps the count.
+  if (( BENCH_CONNECTIONS > $(ulimit -n) - 1000 )); then
+    log "WARNING: open files limit $(ulimit -n) (not raisable here) caps connections below BENCH_CONNECTIONS=$BENCH_CONNECTIONS"
+  fi
+  rm -f "$RUN_DIR/connections.seeded" "$RUN_DIR/connections.baseline"
+  gatling ConnectionsSimulation connections &
+  local gatling_pid=$!
+  await_marker connections.seeded "$gatling_pid"
+  app_memory "$app_pid" baseline > "$mem"
+  touch "$RUN_DIR/connections.baseline"
+  wait_for_plateau "$gatling_pid"
+  echo "plateauConnections=$(app_connections)" >> "$mem"
+  app_memory "$app_pid" plateau >> "$mem"
+  wait "$gatling_pid" || exit 1
+}
