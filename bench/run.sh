@@ -89,8 +89,8 @@ if [[ $build == 1 ]]; then
   stale=""
   for jar in app/target/app.jar kyc/target/kyc.jar; do
     if [[ ! -f $jar ]]; then stale=1; break; fi
-    # A jar older than any product source (or pom) is rebuilt: a stale jar measures old code.
-    if [[ -n "$(find platform/src/main kyc/src/main app/src/main web-client/src pom.xml */pom.xml \
+    # A jar older than any product source (or pom; bench/ is not the product) is rebuilt: a stale jar measures old code.
+    if [[ -n "$(find platform/src/main kyc/src/main app/src/main web-client/src pom.xml {platform,kyc,web-client,app}/pom.xml \
                  -newer "$jar" -type f -print -quit 2>/dev/null)" ]]; then stale=1; break; fi
   done
   if [[ -n $stale ]]; then

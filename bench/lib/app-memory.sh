@@ -50,5 +50,7 @@ connections_scenario() {
   wait_for_plateau "$gatling_pid"
   echo "plateauConnections=$(app_connections)" >> "$mem"
   app_memory "$app_pid" plateau >> "$mem"
+  # What the connections hold, by class (live objects only: GC.class_histogram collects first).
+  jcmd "$app_pid" GC.class_histogram 2>/dev/null | head -40 > "$RUN_DIR/connections-histogram.txt" || true
   wait "$gatling_pid" || exit 1
 }

@@ -1,6 +1,7 @@
 package chatterbox.bench;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Properties;
@@ -41,6 +42,8 @@ final class ConnectionsRows {
         + " MB, RSS " + mb(memory, "baselineRssKb") + " -> " + mb(memory, "plateauRssKb") + " MB; open files limit "
         + settings.getProperty("openFilesLimit", "?"));
     table.reports.add("Gatling report, connections: " + dir.resolve("index.html"));
+    Path histogram = run.resolve("connections-histogram.txt");
+    if (Files.exists(histogram)) table.reports.add("App heap by class at the plateau: " + histogram);
   }
 
   /** "12.3 KB" of growth per connection held. */
