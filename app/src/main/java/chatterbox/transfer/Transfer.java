@@ -49,8 +49,9 @@ import java.util.regex.Pattern;
  *       pause, and after a restart.</li>
  *   <li>A transfer that has started finishes. The request is journaled before the first step;
  *       each later step is sent while the previous one's result is being journaled (see
- *       {@link #advance}); recovery resumes the step after the last journaled one; and the entity type runs with remember-entities,
- *       so a restarted node wakes its unfinished transfers up. A finished transfer passivates,
+ *       {@link #advance}); recovery resumes the step that the last journaled event leads to; and
+ *       the entity type runs with remember-entities, so a restarted node wakes its unfinished
+ *       transfers up. A finished transfer passivates,
  *       which takes it out of that set again.</li>
  *   <li>It ends {@link Completed} (the payee has the money, the payer's hold is settled) or
  *       {@link Rejected} (the debit was refused, nothing moved). Wallets accept every credit, so

@@ -198,8 +198,19 @@ class TransferTest {
     fund("alice", 1000);
     start(transfer("t1"), TransferRequest.payment("alice", "bob", 300, "alice"));
 
-    assertEquals(List.of("Transfer|t1", "Transfer|t1", "Transfer|t1", "Transfer|t1"), persistenceIdsTagged(Transfer.TAG));
+    // The completion is answered while its last event is being written: wait for that write.
+    var transferEvents = chatterbox.testing.Eventually.await(java.time.Duration.ofSeconds(5),
+        () -> persistenceIdsTaggedNow(Transfer.TAG), ids -> ids.size() >= 4);
+    assertEquals(List.of("Transfer|t1", "Transfer|t1", "Transfer|t1", "Transfer|t1"), transferEvents);
     assertEquals(List.of("Wallet|alice", "Wallet|alice", "Wallet|bob", "Wallet|alice"), persistenceIdsTagged(Wallet.TAG));
+  }
+
+  private List<String> persistenceIdsTaggedNow(String tag) {
+    try {
+      return persistenceIdsTagged(tag);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private List<String> persistenceIdsTagged(String tag) throws Exception {
