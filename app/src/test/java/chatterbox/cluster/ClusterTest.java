@@ -131,7 +131,7 @@ class ClusterTest {
     for (var chatter : chatters) {
       assertEquals(format(expected.get(chatter.user.username())), Users.balance(reader, chatter.user), chatter.user.username());
     }
-    var ledger = Eventually.await(FAILOVER, () -> reader.get("/api/admin/ledger", OPERATOR_TOKEN),
+    var ledger = Eventually.await(Duration.ofSeconds(120), () -> reader.get("/api/admin/ledger", OPERATOR_TOKEN),
         r -> r.body().path("balanced").asBoolean() && r.body().path("transfersUnfinished").asLong() == 0
             && r.body().path("userWallets").asText().equals("600.00"));
     assertEquals("-600.00", ledger.body().path("treasury").asText());

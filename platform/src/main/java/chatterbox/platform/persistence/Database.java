@@ -66,8 +66,18 @@ public record Database(String url, String user, String password, String schema, 
    */
   public String connectionUrl() {
     if (dialect() != Dialect.POSTGRES) return url;
-    return url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+    return url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema
+        + "&options=-c%20idle_in_transaction_session_timeout%3D" + IDLE_IN_TRANSACTION_LIMIT_MS;
   }
+
+  /**
+   * PostgreSQL ends a transaction left open this long (a node frozen between a journal insert and
+   * its commit). The journal's tag queries wait longer than this for an ordering gap to fill
+   * ({@code jdbc-read-journal.journal-sequence-retrieval.max-tries} in chatterbox.conf), so an event
+   * either becomes visible before they give up on its gap or never commits at all: the read models
+   * never skip a committed event.
+   */
+  public static final int IDLE_IN_TRANSACTION_LIMIT_MS = 15_000;
 
   /**
    * Creates or migrates the schema: the journal tables first, then the service's own tables from
