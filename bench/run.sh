@@ -11,7 +11,8 @@
 #
 # Figures are printed, never asserted. Exit status is non-zero only when the harness broke (a
 # service did not start, seeding failed, Gatling crashed, a scenario completed nothing at all).
-# Knobs (environment): BENCH_TRANSFER_USERS, BENCH_FANOUT_ROOMS, BENCH_FANOUT_MEMBERS,
+# Knobs (environment): BENCH_TRANSFER_START_USERS, BENCH_TRANSFER_MAX_USERS, BENCH_TRANSFER_LEVEL_SECONDS,
+# BENCH_TRANSFER_MIN_GAIN_PERCENT, BENCH_FANOUT_ROOMS, BENCH_FANOUT_MEMBERS,
 # BENCH_FANOUT_POSTERS, BENCH_FANOUT_POST_EVERY_MS, BENCH_EJABBERD_PORT (19580), BENCH_EJABBERD_DIST_PORT
 # (19591), BENCH_CONNECTIONS, BENCH_CONNECTIONS_USERS, BENCH_CONNECTIONS_RATE, BENCH_CONNECTIONS_HEARTBEAT_MS,
 # BENCH_GATLING_HEAP, BENCH_COLD_HISTORY, BENCH_COLD_TRANSFERS, BENCH_COLD_ROUNDS, BENCH_COLD_IDLE_MS,
@@ -31,15 +32,20 @@ while [[ $# -gt 0 ]]; do
     --duration) duration="$2"; shift 2 ;;
     --scenarios) scenarios="$2"; scenarios_given=1; shift 2 ;;
     --no-build) build=0; shift ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
 
+if [[ -n "${BENCH_TRANSFER_USERS:-}" ]]; then
+  echo "BENCH_TRANSFER_USERS is gone: the transfers scenario climbs from BENCH_TRANSFER_START_USERS to at most" \
+    "BENCH_TRANSFER_MAX_USERS (set both to N for one level of N users)" >&2; exit 2
+fi
 if [[ $smoke == 1 ]]; then
   duration=5
   [[ $scenarios_given == 1 ]] || scenarios="transfers,fanout,ejabberd,connections,cold"
-  : "${BENCH_TRANSFER_USERS:=4}" "${BENCH_FANOUT_ROOMS:=2}" "${BENCH_FANOUT_MEMBERS:=4}" "${BENCH_FANOUT_POSTERS:=1}"
+  : "${BENCH_TRANSFER_START_USERS:=2}" "${BENCH_TRANSFER_MAX_USERS:=4}" "${BENCH_TRANSFER_LEVEL_SECONDS:=3}"
+  : "${BENCH_FANOUT_ROOMS:=2}" "${BENCH_FANOUT_MEMBERS:=4}" "${BENCH_FANOUT_POSTERS:=1}"
   : "${BENCH_CONNECTIONS:=20}" "${BENCH_CONNECTIONS_USERS:=4}" "${BENCH_CONNECTIONS_HEARTBEAT_MS:=2000}"
   : "${BENCH_COLD_HISTORY:=300}" "${BENCH_COLD_TRANSFERS:=20}" "${BENCH_COLD_ROUNDS:=3}"
   : "${PGBENCH_CLIENTS:=2}"; ramp=1
@@ -47,7 +53,8 @@ else
   ramp=3
 fi
 [[ $scenarios == all ]] && scenarios="transfers,fanout,ejabberd,connections,cold"
-: "${BENCH_TRANSFER_USERS:=32}" "${BENCH_FANOUT_ROOMS:=20}" "${BENCH_FANOUT_MEMBERS:=10}" "${BENCH_FANOUT_POSTERS:=2}"
+: "${BENCH_TRANSFER_START_USERS:=8}" "${BENCH_TRANSFER_MAX_USERS:=256}" "${BENCH_TRANSFER_LEVEL_SECONDS:=15}"
+: "${BENCH_TRANSFER_MIN_GAIN_PERCENT:=10}" "${BENCH_FANOUT_ROOMS:=20}" "${BENCH_FANOUT_MEMBERS:=10}" "${BENCH_FANOUT_POSTERS:=2}"
 : "${BENCH_CONNECTIONS:=5000}" "${BENCH_CONNECTIONS_USERS:=100}" "${BENCH_CONNECTIONS_RATE:=100}"
 : "${BENCH_CONNECTIONS_HEARTBEAT_MS:=30000}" "${BENCH_GATLING_HEAP:=1g}"
 : "${BENCH_COLD_HISTORY:=100000}" "${BENCH_COLD_TRANSFERS:=5000}" "${BENCH_COLD_ROUNDS:=30}" "${BENCH_COLD_IDLE_MS:=1000}"
@@ -157,7 +164,9 @@ gatling() { # simulation-class results-name
   mvn -B -q -f bench/pom.xml gatling:test -Dgatling.simulationClass="chatterbox.bench.$cls" \
     -Dbench.gatling.heap="$BENCH_GATLING_HEAP" \
     -Dbench.baseUrl="http://127.0.0.1:$BENCH_APP_PORT" -Dbench.duration="$duration" -Dbench.ramp="$ramp" \
-    -Dbench.out="$RUN_DIR" -Dbench.transfers.users="$BENCH_TRANSFER_USERS" \
+    -Dbench.out="$RUN_DIR" -Dbench.transfers.startUsers="$BENCH_TRANSFER_START_USERS" \
+    -Dbench.transfers.maxUsers="$BENCH_TRANSFER_MAX_USERS" -Dbench.transfers.levelSeconds="$BENCH_TRANSFER_LEVEL_SECONDS" \
+    -Dbench.transfers.minGainPercent="$BENCH_TRANSFER_MIN_GAIN_PERCENT" \
     -Dbench.fanout.rooms="$BENCH_FANOUT_ROOMS" -Dbench.fanout.members="$BENCH_FANOUT_MEMBERS" \
     -Dbench.fanout.posters="$BENCH_FANOUT_POSTERS" -Dbench.fanout.postEveryMs="$BENCH_FANOUT_POST_EVERY_MS" \
     -Dbench.ejabberd.wsUrl="ws://127.0.0.1:$BENCH_EJABBERD_PORT/ws" \
@@ -213,7 +222,6 @@ pgbench -i -q -s "$PGBENCH_SCALE" "$pgbench_db" > "$RUN_DIR/pgbench-init.log" 2>
 cat > "$RUN_DIR/settings.properties" <<PROPS
 duration=$duration
 smoke=$smoke
-transferUsers=$BENCH_TRANSFER_USERS
 pgbenchScale=$PGBENCH_SCALE
 pgbenchClients=$PGBENCH_CLIENTS
 connectionsTarget=$BENCH_CONNECTIONS

@@ -40,21 +40,7 @@ public final class Report {
       if (m.find()) pgTps = Double.parseDouble(m.group(1));
     }
 
-    Path transfersDir = gatlingDir(run, "transfers");
-    if (transfersDir != null) {
-      var s = samples(transfersDir.resolve("simulation.log"), "GROUP", "transfer");
-      table.brokenIf(s.ok() == 0);
-      double rate = s.perSecond();
-      table.row("transfers (" + settings.getProperty("transferUsers", "?") + " users, /send+CONFIRM->receipt)",
-          fmt(rate) + " transfers/s", pct(s, 50), pct(s, 95), pct(s, 99),
-          pgTps == null ? "-" : String.format(Locale.ROOT, "%.3f", rate / pgTps));
-      table.notes.add("transfers: " + s.ok() + " completed, " + s.ko() + " failed");
-      var send = samples(transfersDir.resolve("simulation.log"), "REQUEST", "TRANSFER_PIN_REQUIRED");
-      var confirm = samples(transfersDir.resolve("simulation.log"), "REQUEST", "TRANSFER_RECEIPT");
-      table.row("  of which /send -> PIN_REQUIRED", "", pct(send, 50), pct(send, 95), pct(send, 99), "");
-      table.row("  of which CONFIRM -> RECEIPT", "", pct(confirm, 50), pct(confirm, 95), pct(confirm, 99), "");
-      table.reports.add("Gatling report, transfers: " + transfersDir.resolve("index.html"));
-    }
+    TransferRows.add(run, table, pgTps);
 
     var chatterbox = fanout(run, table, "fanout", "chat fan-out", "MESSAGE_CREATED echo");
     var ejabberd = fanout(run, table, "ejabberd", "ejabberd MUC fan-out, XMPP over WebSocket", "groupchat echo");
@@ -112,6 +98,11 @@ public final class Report {
         Long.parseLong(d.getProperty("p99", "-1")));
   }
 
+  /** A rate as a share of pgbench's tps of the same run, e.g. "0.054"; "-" without pgbench. */
+  static String vsPgbench(double rate, Double pgTps) {
+    return pgTps == null ? "-" : String.format(Locale.ROOT, "%.3f", rate / pgTps);
+  }
+
   /** "a / b" as a factor, e.g. "0.85x"; "-" when either is missing. */
   static String ratio(double a, double b) {
     return a < 0 || b <= 0 ? "-" : String.format(Locale.ROOT, "%.2fx", a / b);
@@ -127,6 +118,11 @@ public final class Report {
    * and {@code GROUP hierarchy start end cumulated OK|KO}. Latency = end - start.
    */
   static Samples samples(Path log, String type, String name) throws IOException {
+    return samples(log, type, name, Long.MIN_VALUE, Long.MAX_VALUE);
+  }
+
+  /** Like {@link #samples(Path, String, String)}, only the records that ended in [{@code fromMs}, {@code toMs}]. */
+  static Samples samples(Path log, String type, String name, long fromMs, long toMs) throws IOException {
     var ms = new ArrayList<Long>();
     long ko = 0, first = Long.MAX_VALUE, last = Long.MIN_VALUE;
     try (Stream<String> lines = Files.lines(log)) {
@@ -146,6 +142,7 @@ public final class Report {
           end = Long.parseLong(f[3]);
           ok = f[5].equals("OK");
         }
+        if (end < fromMs || end > toMs) continue;
         if (!ok) { ko++; continue; }
         ms.add(end - start);
         first = Math.min(first, start);
