@@ -9,7 +9,9 @@ import java.util.Map;
  * {@link TransferLoad}: first the {@link TransferLadder} (before each level it seeds the users the
  * level adds, so every user is seeded once and reused by the levels above; the users rest meanwhile),
  * then the half-of-peak phase: every seeded user, paced so that together they offer half the peak's
- * transfers/s. Each phase warms up for {@code warmUpSeconds} before its window opens. Writes
+ * transfers/s. Each phase warms up for {@code warmUpSeconds} before its window opens, the first level
+ * for at least a level's length (the app's JIT is cold then, and the first level would otherwise
+ * look slower than it is and make the second one's gain look larger). Writes
  * {@link TransferPhases} at the end, whatever happened, and lets the virtual users go.
  */
 final class TransferConductor implements Runnable {
@@ -44,12 +46,15 @@ final class TransferConductor implements Runnable {
   }
 
   private void climb() throws InterruptedException {
-    for (int users = ladder.firstUsers(); users > 0; ) {
+    int users = ladder.firstUsers();
+    int warmUp = Math.max(warmUpSeconds, levelSeconds);
+    while (users > 0) {
       load.idle();
       seedUpTo(users);
-      var level = measure(users, null, levelSeconds);
+      var level = measure(users, null, warmUp, levelSeconds);
       System.out.printf("ladder: %d users, %.1f transfers/s, %d failed%n", users, level.rate(), level.failed());
       users = ladder.next(level);
+      warmUp = warmUpSeconds;
     }
     System.out.println("ladder stopped: " + ladder.stopReason());
   }
@@ -60,14 +65,15 @@ final class TransferConductor implements Runnable {
     if (peak == null || peak.rate() == 0) return null;
     int users = load.seededCount();
     var pacing = new TransferLoad.Pacing(System.currentTimeMillis(), peak.rate() / 2, users);
-    var half = measure(users, pacing, halfSeconds);
+    var half = measure(users, pacing, warmUpSeconds, halfSeconds);
     System.out.printf("half of peak: offered %.1f/s, %.1f transfers/s%n", pacing.perSecond(), half.rate());
     return half;
   }
 
-  private TransferWindow measure(int users, TransferLoad.Pacing pacing, int seconds) throws InterruptedException {
+  private TransferWindow measure(int users, TransferLoad.Pacing pacing, int warmUp, int seconds)
+      throws InterruptedException {
     load.run(users, pacing);
-    Thread.sleep(warmUpSeconds * 1000L);
+    Thread.sleep(warmUp * 1000L);
     long from = System.currentTimeMillis();
     load.startCounting();
     Thread.sleep(seconds * 1000L);

@@ -10,7 +10,8 @@ import java.util.Locale;
  * up to {@code maxUsers}, until a level raises the best throughput so far by less than
  * {@code minGain} (in a closed loop, latency that explodes shows here too: twice the users at twice
  * the latency is no gain), fails more than {@link #MAX_FAILED_SHARE} of its transfers, or completes
- * nothing. The peak is the level with the most completed transfers per second.
+ * nothing. The peak is the level with the most completed transfers per second among those within
+ * the failure budget: a rate reached while users see their transfers fail is not one to plan with.
  */
 final class TransferLadder {
   /** Failures above this share of a level's transfers end the ladder: the node is past its limit. */
@@ -43,7 +44,7 @@ final class TransferLadder {
     levels.add(level);
     long attempts = level.completed() + level.failed();
     if (level.completed() == 0) return stop(level.users() + " users completed nothing");
-    if (level.failed() > MAX_FAILED_SHARE * attempts) {
+    if (!withinFailureBudget(level)) {
       return stop(String.format(Locale.ROOT, "%d of %d transfers failed at %d users", level.failed(), attempts, level.users()));
     }
     if (best > 0 && level.rate() < best * (1 + minGain)) {
@@ -54,9 +55,11 @@ final class TransferLadder {
     return Math.min(maxUsers, level.users() * 2);
   }
 
-  /** The level with the most completed transfers per second; null before any. */
+  /** The fastest level within the failure budget (the fastest of all if none is); null before any level. */
   TransferWindow peak() {
-    return levels.stream().max(Comparator.comparingDouble(TransferWindow::rate)).orElse(null);
+    var candidates = levels.stream().filter(TransferLadder::withinFailureBudget).toList();
+    return (candidates.isEmpty() ? levels : candidates).stream()
+        .max(Comparator.comparingDouble(TransferWindow::rate)).orElse(null);
   }
 
   List<TransferWindow> levels() {
@@ -70,6 +73,10 @@ final class TransferLadder {
   private int stop(String reason) {
     stopReason = reason;
     return 0;
+  }
+
+  private static boolean withinFailureBudget(TransferWindow level) {
+    return level.failed() <= MAX_FAILED_SHARE * (level.completed() + level.failed());
   }
 
   private static int even(int users) {
