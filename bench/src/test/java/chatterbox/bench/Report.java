@@ -12,9 +12,10 @@ import java.util.stream.Stream;
 
 /**
  * Prints the one table of a bench/run.sh run from what the run left in its folder: Gatling's
- * simulation.log of each scenario, the fan-out deliveries the harness recorded, pgbench's output
- * and per-transaction log. JDK only. Exits 1 only when a scenario that ran completed nothing at all
- * (the harness, not the figures, is broken then); figures are never judged.
+ * simulation.log of each scenario, the transfers phases and the fan-out deliveries the harness
+ * recorded, pgbench's output and per-transaction log. JDK only. Exits 1 only when a scenario that
+ * ran completed nothing at all (the harness, not the figures, is broken then); figures are never
+ * judged.
  */
 public final class Report {
   private static final Pattern TPS = Pattern.compile("tps = ([0-9.]+) \\(without initial connection time\\)");
