@@ -30,6 +30,7 @@ import chatterbox.transfer.TransferIds;
 import chatterbox.transfer.TransferRequest;
 import chatterbox.transfer.TransferRoutes;
 import chatterbox.transfer.TransferService;
+import chatterbox.transfer.UnfinishedTransfers;
 import chatterbox.wallet.Money;
 import chatterbox.wallet.Wallet;
 import chatterbox.web.WebClientRoutes;
@@ -105,6 +106,8 @@ public final class ChatterBoxApp {
     Room.init(system, settings.getInt("rooms.recent-window"), clock);
     UserRooms.init(system);
     var ledger = Ledger.start(system, BlockingJdbc.create(system, database, "read-models"));
+    UnfinishedTransfers.start(system, ledger::idleUnfinishedTransfers,
+        UnfinishedTransfers.Settings.fromConfig(money.getConfig("unfinished-transfers")));
 
     var accounts = new AccountService(system,
         new PinHasher(secrets.getString("pin-key")),

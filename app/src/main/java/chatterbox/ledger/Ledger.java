@@ -9,6 +9,8 @@ import chatterbox.wallet.Wallet;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +40,7 @@ public final class Ledger {
 
   private final BlockingJdbc jdbc;
 
-  private Ledger(BlockingJdbc jdbc) {
+  Ledger(BlockingJdbc jdbc) { // package-private: tests query the books without running the projections
     this.jdbc = jdbc;
   }
 
@@ -66,6 +68,28 @@ public final class Ledger {
           var entries = new ArrayList<HistoryEntry>();
           while (rows.next()) entries.add(entry(rows));
           return entries;
+        }
+      }
+    });
+  }
+
+  /**
+   * Up to {@code limit} transfers the books show unfinished whose last step is older than
+   * {@code idleFor}, oldest first. The stage names are literals in the SQL so that PostgreSQL can
+   * use the partial index {@code transfer_history_unfinished}.
+   */
+  public CompletionStage<List<String>> idleUnfinishedTransfers(Duration idleFor, int limit) {
+    var cutoff = Timestamp.from(Instant.now().minus(idleFor));
+    return jdbc.transaction(connection -> {
+      try (var query = connection.prepareStatement(
+          "SELECT transfer_id FROM transfer_history WHERE status NOT IN ('" + TransferHistory.stageName(Stage.COMPLETED)
+              + "', '" + TransferHistory.stageName(Stage.REJECTED) + "') AND updated_at < ? ORDER BY updated_at LIMIT ?")) {
+        query.setTimestamp(1, cutoff);
+        query.setInt(2, limit);
+        try (var rows = query.executeQuery()) {
+          var ids = new ArrayList<String>();
+          while (rows.next()) ids.add(rows.getString(1));
+          return ids;
         }
       }
     });

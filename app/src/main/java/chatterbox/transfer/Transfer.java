@@ -7,7 +7,6 @@ import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.TimerScheduler;
-import akka.cluster.sharding.typed.ClusterShardingSettings;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.Entity;
 import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -50,9 +49,8 @@ import java.util.regex.Pattern;
  *   <li>A transfer that has started finishes. The request is journaled before the first step;
  *       each later step is sent while the previous one's result is being journaled (see
  *       {@link #advance}); recovery resumes the step that the last journaled event leads to; and
- *       the entity type runs with remember-entities, so a restarted node wakes its unfinished
- *       transfers up. A finished transfer passivates,
- *       which takes it out of that set again.</li>
+ *       {@link UnfinishedTransfers} wakes every transfer the books show unfinished and idle, so
+ *       one whose node stopped resumes on another. A finished transfer passivates.</li>
  *   <li>It ends {@link Completed} (the payee has the money, the payer's hold is settled) or
  *       {@link Rejected} (the debit was refused, nothing moved). Wallets accept every credit, so
  *       no transfer has to be unwound; {@link Wallet.Refund} is there for operators.</li>
@@ -80,20 +78,15 @@ public final class Transfer extends EventSourcedBehaviorWithEnforcedReplies<Tran
   }
 
   /**
-   * Runs the transfers sharded, with remember-entities so a shard restarts the transfers that
-   * were under way when their node stopped. The set of remembered transfers is kept in the journal
-   * (the event-sourced store: akka-persistence-jdbc offers no other durable one). Wallets must
-   * be initialised on the system too ({@link Wallet#init}).
+   * Runs the transfers sharded. Transfers that were under way when their node stopped are woken
+   * by {@link UnfinishedTransfers} (not by remember-entities: see there why). Wallets must be
+   * initialised on the system too ({@link Wallet#init}).
    */
   public static void init(ActorSystem<?> system, Settings settings) {
     var wallets = Wallets.sharded(system);
-    var shardingSettings = ClusterShardingSettings.create(system)
-        .withRememberEntities(true)
-        .withRememberEntitiesStoreMode(ClusterShardingSettings.rememberEntitiesStoreModeEventSourced());
     ClusterSharding.get(system).init(
         Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), wallets, settings, ctx.getShard(), Clock.systemUTC()))
-            .withStopMessage(Stop.INSTANCE)
-            .withSettings(shardingSettings));
+            .withStopMessage(Stop.INSTANCE));
   }
 
   /**
@@ -123,7 +116,9 @@ public final class Transfer extends EventSourcedBehaviorWithEnforcedReplies<Tran
    */
   public record Settings(Duration stepTimeout, Duration firstRetryDelay, Duration maxRetryDelay) {
 
-    public static final Settings DEFAULT = new Settings(Duration.ofSeconds(3), Duration.ofMillis(200), Duration.ofSeconds(5));
+    // The longest pause stays short: a wallet unreachable for a while (its node crashed) is usually
+    // back within seconds on another node, and the transfer should notice within about a second.
+    public static final Settings DEFAULT = new Settings(Duration.ofSeconds(3), Duration.ofMillis(200), Duration.ofSeconds(1));
 
     Duration retryDelay(int unansweredAttempts) {
       int doublings = Math.min(Math.max(unansweredAttempts - 1, 0), 20);
@@ -266,7 +261,7 @@ public final class Transfer extends EventSourcedBehaviorWithEnforcedReplies<Tran
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
 
-  // In memory only: lost on restart, which recovery and remember-entities make up for.
+  // In memory only: lost on restart, which recovery and UnfinishedTransfers make up for.
   private final List<ActorRef<StartReply>> waitingForOutcome = new ArrayList<>();
   private long step; // numbers the steps begun by this incarnation, so stale timeouts are ignored
   private int attempt; // attempts at the current step
@@ -337,7 +332,7 @@ public final class Transfer extends EventSourcedBehaviorWithEnforcedReplies<Tran
   }
 
   private ReplyEffect<Event, State> unknown(Get get) {
-    // A lookup of an id nobody started: leave at once rather than linger in the remembered set.
+    // A lookup of an id nobody started: leave at once rather than linger in memory.
     return Effect().none()
         .thenRun(empty -> passivate())
         .thenReply(get.replyTo(), empty -> new UnknownTransfer(transferId));
@@ -479,7 +474,7 @@ public final class Transfer extends EventSourcedBehaviorWithEnforcedReplies<Tran
       context.getLog().info("Transfer {} resumes at {}", transferId, recovered.getClass().getSimpleName());
       beginStep(recovered);
     } else if (recovered instanceof Finished) {
-      passivate(); // woken by a lookup or by remember-entities: answer, then leave again
+      passivate(); // woken by a lookup or by UnfinishedTransfers: answer, then leave again
     }
   }
 

@@ -35,7 +35,9 @@ import java.util.Set;
  *   <li>Each step happens at most once per transfer, however often it is delivered: a repeated
  *       step is answered as the first one was and writes nothing. A debit is recognised by its hold
  *       while the transfer runs, and every step by the window of recently finished transfer ids
- *       afterwards.</li>
+ *       afterwards. A refused debit is journaled ({@link DebitRefused}) and stays refused: a copy
+ *       of it delivered late, after money came in, must not put a hold under a transfer that has
+ *       already been rejected (BankTest found such a stranded hold after a failover).</li>
  *   <li>Money on hold is neither spendable nor lost: it leaves only by settling or returns only
  *       by refunding, once.</li>
  *   <li>Every command is answered.</li>
@@ -149,6 +151,9 @@ public final class Wallet extends EventSourcedBehaviorWithEnforcedReplies<Wallet
   /** Balance down by {@code amount}, held up by {@code amount}. */
   public record FundsHeld(String walletId, String transferId, long amount) implements Event {}
 
+  /** A debit of {@code amount} refused for want of funds: nothing moved, and a repeat is refused too. */
+  public record DebitRefused(String walletId, String transferId, long amount) implements Event {}
+
   /** Balance up by {@code amount}. */
   public record FundsCredited(String walletId, String transferId, long amount) implements Event {}
 
@@ -164,13 +169,16 @@ public final class Wallet extends EventSourcedBehaviorWithEnforcedReplies<Wallet
    * @param balance  spendable minor units
    * @param holds    transfer id to the minor units debited for it and not yet settled or refunded
    * @param finished the transfers this wallet finished most recently (credited, settled, refunded)
+   * @param refused  the transfers whose debit this wallet refused most recently
    */
-  public record State(long balance, Map<String, Long> holds, FinishedTransfers finished) implements JsonSerializable {
+  public record State(long balance, Map<String, Long> holds, FinishedTransfers finished, FinishedTransfers refused)
+      implements JsonSerializable {
 
-    public static final State EMPTY = new State(0, Map.of(), FinishedTransfers.NONE);
+    public static final State EMPTY = new State(0, Map.of(), FinishedTransfers.NONE, FinishedTransfers.NONE);
 
     public State {
       holds = Map.copyOf(holds);
+      if (refused == null) refused = FinishedTransfers.NONE; // snapshots taken before refusals were kept
     }
 
     public long held() {
@@ -181,11 +189,15 @@ public final class Wallet extends EventSourcedBehaviorWithEnforcedReplies<Wallet
     State hold(String transferId, long amount) {
       var newHolds = new HashMap<>(holds);
       newHolds.put(transferId, amount);
-      return new State(Math.subtractExact(balance, amount), newHolds, finished);
+      return new State(Math.subtractExact(balance, amount), newHolds, finished, refused);
+    }
+
+    State refuse(String transferId, int window) {
+      return new State(balance, holds, finished, refused.add(transferId, window));
     }
 
     State credit(String transferId, long amount, int window) {
-      return new State(Math.addExact(balance, amount), holds, finished.add(transferId, window));
+      return new State(Math.addExact(balance, amount), holds, finished.add(transferId, window), refused);
     }
 
     State settle(String transferId, int window) {
@@ -199,7 +211,7 @@ public final class Wallet extends EventSourcedBehaviorWithEnforcedReplies<Wallet
     private State withoutHold(String transferId, long newBalance, int window) {
       var newHolds = new HashMap<>(holds);
       newHolds.remove(transferId);
-      return new State(newBalance, newHolds, finished.add(transferId, window));
+      return new State(newBalance, newHolds, finished.add(transferId, window), refused);
     }
   }
 
@@ -237,10 +249,14 @@ public final class Wallet extends EventSourcedBehaviorWithEnforcedReplies<Wallet
 
   private ReplyEffect<Event, State> onDebit(State state, Debit debit) {
     var debited = new Debited(debit.transferId());
+    var refused = new InsufficientFunds(debit.transferId(), state.balance());
     boolean seenBefore = state.holds().containsKey(debit.transferId()) || state.finished().contains(debit.transferId());
     if (seenBefore) return Effect().reply(debit.replyTo(), debited);
+    if (state.refused().contains(debit.transferId())) return Effect().reply(debit.replyTo(), refused);
     if (!mayGoNegative && state.balance() < debit.amount()) {
-      return Effect().reply(debit.replyTo(), new InsufficientFunds(debit.transferId(), state.balance()));
+      return Effect()
+          .persist(new DebitRefused(walletId, debit.transferId(), debit.amount()))
+          .thenReply(debit.replyTo(), newState -> refused);
     }
     return Effect()
         .persist(new FundsHeld(walletId, debit.transferId(), debit.amount()))
@@ -278,6 +294,7 @@ public final class Wallet extends EventSourcedBehaviorWithEnforcedReplies<Wallet
     return newEventHandlerBuilder()
         .forAnyState()
         .onEvent(FundsHeld.class, (state, held) -> state.hold(held.transferId(), held.amount()))
+        .onEvent(DebitRefused.class, (state, refused) -> state.refuse(refused.transferId(), finishedWindow))
         .onEvent(FundsCredited.class, (state, credited) -> state.credit(credited.transferId(), credited.amount(), finishedWindow))
         .onEvent(HoldSettled.class, (state, settled) -> state.settle(settled.transferId(), finishedWindow))
         .onEvent(HoldRefunded.class, (state, refunded) -> state.refund(refunded.transferId(), finishedWindow))

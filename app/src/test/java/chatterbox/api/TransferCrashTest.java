@@ -64,7 +64,8 @@ class TransferCrashTest {
 
       stack.startApp();
       var restarted = stack.api();
-      // Sagas under way when the node stopped finish by themselves (remember-entities), before any retry.
+      // Sagas under way when the node stopped finish by themselves (UnfinishedTransfers wakes them
+      // from the books), before any client retry.
       Eventually.await(Duration.ofSeconds(60), () -> restarted.get("/api/admin/ledger", OPERATOR_TOKEN),
           r -> r.status() == 200 && r.body().path("transfersUnfinished").asLong() == 0);
 

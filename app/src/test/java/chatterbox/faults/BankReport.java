@@ -65,6 +65,8 @@ final class BankReport {
           injection.fault(), injection.victim(), injection.at(), injection.affectedUsers(),
           seconds(percentile(injection.recoveryMillis(), 50)), seconds(percentile(injection.recoveryMillis(), 99)),
           seconds(percentile(injection.recoveryMillis(), 100)), injection.locked(), injection.unrecovered()));
+      out.append(String.format("            survivors logged: %s; first user recovered %s%n", injection.timeline().render(),
+          seconds(percentile(injection.recoveryMillis(), 0))));
     }
     all.sort(Long::compare);
     out.append(String.format("  all faults: recovery p50 %s, p95 %s, p99 %s (goal <= 25 s), max %s over %d users%n",

@@ -39,11 +39,11 @@ final class ExactlyOnce {
 
   private static boolean atMostOnce(JournalBook.Steps steps) {
     return steps.held <= 1 && steps.credited <= 1 && steps.settled <= 1 && steps.refunded <= 1
-        && steps.settled + steps.refunded <= 1;
+        && steps.settled + steps.refunded <= 1 && steps.refused <= 1 && steps.refused + steps.held <= 1;
   }
 
   private static String describe(JournalBook.Steps steps) {
     return steps == null ? "(no wallet events)" : "(held " + steps.held + ", credited " + steps.credited + ", settled "
-        + steps.settled + ", refunded " + steps.refunded + ", " + steps.payer + " -> " + steps.payee + " " + steps.amount + ")";
+        + steps.settled + ", refunded " + steps.refunded + ", refused " + steps.refused + ", " + steps.payer + " -> " + steps.payee + " " + steps.amount + ")";
   }
 }

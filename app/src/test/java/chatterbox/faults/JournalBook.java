@@ -33,6 +33,7 @@ final class JournalBook {
     int credited;
     int settled;
     int refunded;
+    int refused;
 
     boolean inTransit() {
       return held > 0 && credited == 0 && refunded == 0;
@@ -83,6 +84,7 @@ final class JournalBook {
           add(wallet, amount);
         }
         case "HoldSettled" -> steps.settled++;
+        case "DebitRefused" -> steps.refused++; // nothing moved
         case "HoldRefunded" -> {
           steps.refunded++;
           add(wallet, amount);

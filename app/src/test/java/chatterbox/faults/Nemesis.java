@@ -33,7 +33,7 @@ final class Nemesis {
 
   /** One injected fault: what, to whom, when, and the recovery times it caused (ms per affected user). */
   record Injection(Fault fault, String victim, Instant at, int affectedUsers, List<Long> recoveryMillis,
-                   int locked, int unrecovered) {}
+                   int locked, int unrecovered, FaultTimeline timeline) {}
 
   private static final int NUMBER_OF_SHARDS = 1000; // akka.cluster.sharding.number-of-shards (Akka's default)
   private static final Duration HOLD = Duration.ofSeconds(15); // longer than failure detection + stable-after
@@ -101,7 +101,8 @@ final class Nemesis {
       }
     }
     healAll();
-    injections.add(probes.finish(fault, victim.name, at));
+    var survivorLogs = nodes.stream().filter(node -> node != victim).map(AppNodeProcess::log).toList();
+    injections.add(probes.finish(fault, victim.name, at, FaultTimeline.read(survivorLogs, at, Instant.now())));
   }
 
   /**
@@ -168,7 +169,7 @@ final class Nemesis {
       pool.shutdown();
     }
 
-    Injection finish(Fault fault, String victim, Instant at) {
+    Injection finish(Fault fault, String victim, Instant at, FaultTimeline timeline) {
       for (var probe : running) {
         try {
           probe.get();
@@ -178,7 +179,8 @@ final class Nemesis {
       }
       var millis = new ArrayList<>(recovered);
       java.util.Collections.sort(millis);
-      return new Injection(fault, victim, at, count, millis, locked.get(), count - millis.size() - locked.get());
+      return new Injection(fault, victim, at, count, millis, locked.get(), count - millis.size() - locked.get(),
+          timeline);
     }
   }
 

@@ -114,7 +114,8 @@ class TransferTest {
     assertEquals(new Wallet.Balance(100, 0), balance("alice"));
     assertEquals(new Wallet.Balance(0, 0), balance("bob"));
     assertEquals(List.of(Transfer.TransferRequested.class, Transfer.TransferRejected.class), classes(events("t1")));
-    assertEquals(List.of(Wallet.FundsCredited.class), classes(journal.persistedInStorage("Wallet|alice")));
+    assertEquals(List.of(Wallet.FundsCredited.class, Wallet.DebitRefused.class),
+        classes(journal.persistedInStorage("Wallet|alice")), "alice's refusal is journaled; no money moved");
     assertEquals(new ClusterSharding.Passivate<>(t1), shard.receiveMessage());
   }
 

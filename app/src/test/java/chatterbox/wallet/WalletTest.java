@@ -95,15 +95,18 @@ class WalletTest {
   }
 
   @Test
-  void debitBeyondTheBalanceIsRefusedAndChangesNothing() {
+  void debitBeyondTheBalanceIsRefusedAndMovesNothing() {
     var wallet = walletWith(100);
     var before = wallet.getState();
 
     var result = debit(wallet, "t1", 101);
 
     assertEquals(new InsufficientFunds("t1", 100), result.reply());
-    assertTrue(result.hasNoEvents());
-    assertEquals(before, result.state());
+    var refusal = (Wallet.DebitRefused) result.event(); // the only event: the refusal, kept for repeats
+    assertEquals(List.of("t1", 101L), List.of(refusal.transferId(), refusal.amount()));
+    assertEquals(before.balance(), result.state().balance());
+    assertEquals(before.holds(), result.state().holds());
+    assertEquals(before.finished(), result.state().finished());
   }
 
   @Test
@@ -227,6 +230,25 @@ class WalletTest {
   }
 
   @Test
+  void aRefusedDebitStaysRefusedWhenAnotherCopyArrivesAfterMoneyCameIn() {
+    var walletId = newUser();
+    var wallet = wallet(walletId, 10);
+
+    var refused = debit(wallet, "t1", 300);
+    assertEquals(new InsufficientFunds("t1", 0), refused.reply());
+    assertEquals(List.of(new Wallet.DebitRefused(walletId, "t1", 300)), refused.events());
+    credit(wallet, "in", 500);
+    // A copy of the same debit delivered late (a retry buffered during a failover): the transfer
+    // was already rejected on the first answer, so nothing may be held for it now.
+    var late = debit(wallet, "t1", 300);
+
+    assertEquals(new InsufficientFunds("t1", 500), late.reply());
+    assertTrue(late.hasNoEvents());
+    assertEquals(new Balance(500, 0), balance(wallet));
+    assertEquals(List.of("t1"), wallet.restart().state().refused().oldestFirst(), "kept across a restart");
+  }
+
+  @Test
   void finishedWindowForgetsTheOldestTransferFirst() {
     var walletId = newUser();
     var wallet = wallet(walletId, 3);
@@ -255,13 +277,15 @@ class WalletTest {
 
     var snapshots = wallet.snapshotTestKit().orElseThrow().persistedInStorage("Wallet|" + walletId);
     assertEquals(100, snapshots.get(snapshots.size() - 1).first().sequenceNr());
-    assertEquals(new State(86, Map.of("h1", 5L, "h2", 7L), new FinishedTransfers(List.of("c96", "c97", "c98"))),
+    assertEquals(new State(86, Map.of("h1", 5L, "h2", 7L), new FinishedTransfers(List.of("c96", "c97", "c98")),
+            FinishedTransfers.NONE),
         snapshots.get(snapshots.size() - 1).second());
 
     // Recovery loads the snapshot and replays only event 101: holds and window must come from the snapshot.
     var recovered = wallet.restart().state();
 
-    assertEquals(new State(87, Map.of("h1", 5L, "h2", 7L), new FinishedTransfers(List.of("c97", "c98", "c99"))), recovered);
+    assertEquals(new State(87, Map.of("h1", 5L, "h2", 7L), new FinishedTransfers(List.of("c97", "c98", "c99")),
+        FinishedTransfers.NONE), recovered);
     assertTrue(debit(wallet, "h1", 5).hasNoEvents(), "the hold is recognised");
     assertTrue(credit(wallet, "c97", 1).hasNoEvents(), "the window is recognised");
     assertEquals(new Balance(87, 12), balance(wallet));
@@ -272,7 +296,7 @@ class WalletTest {
     var wallet = (Wallet) Wallet.create(newUser(), 10);
 
     for (Event event : List.<Event>of(new FundsHeld("w", "t", 1), new FundsCredited("w", "t", 1),
-        new HoldSettled("w", "t", 1), new HoldRefunded("w", "t", 1))) {
+        new HoldSettled("w", "t", 1), new HoldRefunded("w", "t", 1), new Wallet.DebitRefused("w", "t", 1))) {
       assertEquals(Set.of(Wallet.TAG), wallet.tagsFor(event));
     }
   }
