@@ -60,6 +60,7 @@ class ConnectionStageTest {
     TestProbe<WebSocketFrames.Outbound> client1 = testKit.createTestProbe();
     TestProbe<WebSocketFrames.Outbound> client2 = testKit.createTestProbe();
     var in1 = connect(blueprint, client1);
+    awaitEquals(1, () -> fake.outs.size()); // in order, so the first actor is the first connection's
     var in2 = connect(blueprint, client2);
     awaitEquals(2, () -> fake.outs.size());
     assertNotEquals(fake.outs.get(0), fake.outs.get(1));
