@@ -167,7 +167,7 @@ final class Connection extends AbstractBehavior<Connection.Command> {
 
   /**
    * Sends the close frame and waits for the socket to end. Stopping at once would end the stream
-   * (the inbound sink watches this actor) before the close frame is out, and the client would see
+   * (its stream stage watches this actor) before the close frame is out, and the client would see
    * a plain 1000 instead of the code.
    */
   private Behavior<Command> close(CloseCode code, String detail) {

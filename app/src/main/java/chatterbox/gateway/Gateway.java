@@ -1,7 +1,6 @@
 package chatterbox.gateway;
 
 import akka.Done;
-import akka.NotUsed;
 import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Props;
@@ -11,10 +10,10 @@ import akka.http.javadsl.model.AttributeKeys;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.model.ws.WebSocketUpgrade;
 import akka.http.javadsl.server.Route;
-import akka.stream.OverflowStrategy;
 import akka.stream.javadsl.Flow;
-import akka.stream.typed.javadsl.ActorSink;
-import akka.stream.typed.javadsl.ActorSource;
+import akka.http.impl.engine.ws.FrameEvent;
+import akka.stream.FlowShape;
+import akka.stream.Graph;
 import chatterbox.account.AccountService;
 import chatterbox.account.SessionTokens;
 import chatterbox.metrics.Metrics;
@@ -36,15 +35,15 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Gateway extends JsonRoutes {
 
+  /** Frames a client may leave unread before its connection fails. */
   private static final int OUTBOUND_BUFFER = 4096;
 
-  private final ActorSystem<?> system;
   private final GatewayContext context;
-  private final AtomicLong connections = new AtomicLong();
+  private final Graph<FlowShape<FrameEvent, FrameEvent>, Object> frames;
 
   private Gateway(ActorSystem<?> system, GatewayContext context) {
-    this.system = system;
     this.context = context;
+    this.frames = connectionFrames(system, context);
   }
 
   public static Gateway start(ActorSystem<?> system, Config gateway, AccountService accounts, RoomService rooms,
@@ -84,7 +83,7 @@ public final class Gateway extends JsonRoutes {
       }
       Optional<WebSocketUpgrade> upgrade = request.getAttribute(AttributeKeys.webSocketUpgrade);
       if (upgrade.isEmpty()) return error(StatusCodes.BAD_REQUEST, "upgrade", "expected a WebSocket upgrade");
-      return complete(WebSocketFrames.upgrade(upgrade.get(), connectionFlow(), context.settings().maxFrameChars(), system));
+      return complete(WebSocketFrames.upgrade(upgrade.get(), frames));
     })));
   }
 
@@ -94,20 +93,14 @@ public final class Gateway extends JsonRoutes {
         || context.settings().allowedOrigins().contains(origin);
   }
 
-  private Flow<WebSocketFrames.Inbound, WebSocketFrames.Outbound, NotUsed> connectionFlow() {
-    var outbound = ActorSource.<WebSocketFrames.Outbound>actorRef(
-            message -> false, message -> Optional.empty(), OUTBOUND_BUFFER, OverflowStrategy.fail())
-        .preMaterialize(system);
-    var connection = system.systemActorOf(Connection.create(outbound.first(), context),
-        "gateway-connection-" + connections.incrementAndGet(), Props.empty());
-    var inbound = Flow.<WebSocketFrames.Inbound>create()
-        .<Connection.Command>map(Connection.FromClient::new)
-        .to(ActorSink.actorRef(connection, Connection.ClientGone.INSTANCE, failure -> Connection.ClientGone.INSTANCE));
-    return Flow.fromSinkAndSourceCoupled(inbound, outbound.second())
-        .watchTermination((notUsed, done) -> {
-          context.metrics().connections.inc();
-          done.whenComplete((ok, failure) -> context.metrics().connections.dec());
-          return NotUsed.getInstance();
-        });
+  /** The stream of every connection, built once: materializing it spawns the connection's actor. */
+  private static Graph<FlowShape<FrameEvent, FrameEvent>, Object> connectionFrames(ActorSystem<?> system,
+                                                                                      GatewayContext context) {
+    var connections = new AtomicLong();
+    var connection = Flow.fromGraph(new ConnectionStage(
+        out -> system.systemActorOf(Connection.create(out, context),
+            "gateway-connection-" + connections.incrementAndGet(), Props.empty()),
+        OUTBOUND_BUFFER, context.metrics().connections::inc, context.metrics().connections::dec));
+    return WebSocketFrames.frames(connection, context.settings().maxFrameChars(), system);
   }
 }

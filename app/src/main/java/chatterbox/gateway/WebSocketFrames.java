@@ -2,6 +2,7 @@ package chatterbox.gateway;
 
 import akka.NotUsed;
 import akka.actor.typed.ActorSystem;
+import akka.http.impl.engine.ws.FrameEvent;
 import akka.http.impl.engine.ws.FrameEvent$;
 import akka.http.impl.engine.ws.FrameHandler;
 import akka.http.impl.engine.ws.Protocol$Opcode$Text$;
@@ -9,14 +10,22 @@ import akka.http.impl.engine.ws.UpgradeToWebSocketLowLevel;
 import akka.http.impl.engine.ws.WebSocket$;
 import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.ws.WebSocketUpgrade;
+import akka.stream.Attributes;
 import akka.stream.BidiShape;
+import akka.stream.FlowShape;
+import akka.stream.Graph;
+import akka.stream.Inlet;
+import akka.stream.Outlet;
 import akka.stream.javadsl.BidiFlow;
 import akka.stream.javadsl.Broadcast;
 import akka.stream.javadsl.Flow;
 import akka.stream.javadsl.GraphDSL;
 import akka.stream.javadsl.Merge;
 import akka.stream.javadsl.Source;
-import akka.japi.pf.PFBuilder;
+import akka.stream.stage.AbstractInHandler;
+import akka.stream.stage.AbstractOutHandler;
+import akka.stream.stage.GraphStage;
+import akka.stream.stage.GraphStageLogic;
 import akka.util.ByteString;
 import scala.Option;
 import scala.concurrent.duration.FiniteDuration;
@@ -26,7 +35,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * WebSocket connections at the level of whole text messages, with one thing Akka HTTP's public API
@@ -59,19 +67,27 @@ final class WebSocketFrames {
 
   private WebSocketFrames() {}
 
-  /** The response that upgrades the connection and runs {@code handler} on its messages. */
+  /**
+   * The stream of one upgraded connection: Akka HTTP's masking and frame handling, the message
+   * layer and {@code handler}. Build it once and give it to every {@link #upgrade}: Akka HTTP keeps
+   * the blueprint of each open WebSocket for its lifetime, so a blueprint built per connection cost
+   * every connection about 6 KB. It holds no per-connection state; materializing it creates that.
+   */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  static HttpResponse upgrade(WebSocketUpgrade upgrade, Flow<Inbound, Outbound, ?> handler, int maxMessageChars,
-                              ActorSystem<?> system) {
-    var lowLevel = (UpgradeToWebSocketLowLevel) upgrade;
+  static Graph<FlowShape<FrameEvent, FrameEvent>, Object> frames(Flow<Inbound, Outbound, ?> handler,
+                                                                      int maxMessageChars, ActorSystem<?> system) {
     var timeout = FiniteDuration.create(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    var random = new SecureRandom();
     // Scala's variance does not carry over to Java's generics: the stages fit, the types need a cast.
-    akka.stream.scaladsl.BidiFlow masking = WebSocket$.MODULE$.masking(true, () -> random);
+    // The random masks what a client sends; a server never calls it.
+    akka.stream.scaladsl.BidiFlow masking = WebSocket$.MODULE$.masking(true, SecureRandom::new);
     akka.stream.scaladsl.BidiFlow frameHandling = WebSocket$.MODULE$.frameHandling(true, timeout, system.classicSystem().log());
     akka.stream.scaladsl.BidiFlow messages = messageLayer(maxMessageChars).asScala();
-    akka.stream.scaladsl.Flow frames = masking.atop(frameHandling).atop(messages).join(handler.asScala());
-    return lowLevel.handleFrames(frames, Option.empty());
+    return masking.atop(frameHandling).atop(messages).join(handler.asScala());
+  }
+
+  /** The response that upgrades the connection and runs {@code frames} (from {@link #frames}) on it. */
+  static HttpResponse upgrade(WebSocketUpgrade upgrade, Graph<FlowShape<FrameEvent, FrameEvent>, Object> frames) {
+    return ((UpgradeToWebSocketLowLevel) upgrade).handleFrames(frames, Option.empty());
   }
 
   /**
@@ -80,7 +96,6 @@ final class WebSocketFrames {
    * output, and turns {@link Close} into a close frame with its code.
    */
   private static BidiFlow<FrameHandler.Output, Inbound, Outbound, Object, NotUsed> messageLayer(int maxMessageChars) {
-    var closedByServer = new AtomicBoolean();
     var tick = FiniteDuration.create(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     return BidiFlow.fromGraph(GraphDSL.create(builder -> {
       var split = builder.add(Broadcast.<FrameHandler.Output>create(2));
@@ -92,13 +107,7 @@ final class WebSocketFrames {
           .takeWhile(event -> !(event instanceof FrameHandler.PeerClosed)
               && !(event instanceof FrameHandler.ActivelyCloseWithCode))
           .statefulMapConcat(() -> new MessageAssembler(maxMessageChars)::accept));
-      var fromHandler = builder.add(Flow.<Outbound>create()
-          .takeWhile(out -> !(out instanceof Close), true)
-          .map(out -> render(out, closedByServer))
-          .concatLazy(Source.lazySource(() -> closedByServer.get()
-              ? Source.<Object>empty()
-              : Source.<Object>single(FrameHandler.UserHandlerCompleted$.MODULE$)))
-          .recover(new PFBuilder<Throwable, Object>().matchAny(FrameHandler.UserHandlerErredOut::new).build()));
+      var fromHandler = builder.add(Flow.fromGraph(new HandlerOutput()));
       var ticks = builder.add(Source.tick(java.time.Duration.ofNanos(tick.toNanos()),
           java.time.Duration.ofNanos(tick.toNanos()), (Object) akka.http.impl.engine.ws.WebSocket.Tick$.MODULE$));
 
@@ -110,13 +119,58 @@ final class WebSocketFrames {
     }));
   }
 
-  private static Object render(Outbound out, AtomicBoolean closedByServer) {
-    if (out instanceof Close close) {
-      closedByServer.set(true);
-      return new FrameHandler.ActivelyCloseWithCode(Option.apply(close.code()), close.reason());
+  /**
+   * The handler's output as frame events: text frames, then either the close frame with the
+   * handler's code (after which nothing more is sent) or, when the handler completes or fails
+   * without one, the event that lets Akka HTTP close normally or with 1011. One stage, its state in
+   * its logic, so the layer's blueprint can be shared by all connections.
+   */
+  private static final class HandlerOutput extends GraphStage<FlowShape<Outbound, Object>> {
+    private final Inlet<Outbound> in = Inlet.create("HandlerOutput.in");
+    private final Outlet<Object> out = Outlet.create("HandlerOutput.out");
+    private final FlowShape<Outbound, Object> shape = FlowShape.of(in, out);
+
+    @Override
+    public FlowShape<Outbound, Object> shape() {
+      return shape;
     }
-    var bytes = ByteString.fromString(((Text) out).text(), StandardCharsets.UTF_8);
-    return FrameEvent$.MODULE$.fullFrame(Protocol$Opcode$Text$.MODULE$, Option.empty(), bytes, true, false, false, false);
+
+    @Override
+    public GraphStageLogic createLogic(Attributes inheritedAttributes) {
+      return new GraphStageLogic(shape) {
+        {
+          setHandler(in, new AbstractInHandler() {
+            @Override
+            public void onPush() {
+              var next = grab(in);
+              if (next instanceof Close close) {
+                push(out, new FrameHandler.ActivelyCloseWithCode(Option.apply(close.code()), close.reason()));
+                completeStage();
+              } else {
+                var bytes = ByteString.fromString(((Text) next).text(), StandardCharsets.UTF_8);
+                push(out, FrameEvent$.MODULE$.fullFrame(Protocol$Opcode$Text$.MODULE$, Option.empty(), bytes, true, false, false, false));
+              }
+            }
+
+            @Override
+            public void onUpstreamFinish() {
+              emit(out, FrameHandler.UserHandlerCompleted$.MODULE$, () -> completeStage());
+            }
+
+            @Override
+            public void onUpstreamFailure(Throwable failure) {
+              emit(out, new FrameHandler.UserHandlerErredOut(failure), () -> completeStage());
+            }
+          });
+          setHandler(out, new AbstractOutHandler() {
+            @Override
+            public void onPull() {
+              pull(in);
+            }
+          });
+        }
+      };
+    }
   }
 
   /** Joins the parts of each message; refuses binary ones and text beyond the limit. */
