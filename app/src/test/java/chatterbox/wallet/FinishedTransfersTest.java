@@ -30,14 +30,14 @@ class FinishedTransfersTest {
 
   @Test
   void aSmallerCapacityForgetsAsManyOfTheOldestAsItMust() {
-    var window = new FinishedTransfers(List.of("a", "b", "c", "d")).add("e", 2);
+    var window = FinishedTransfers.of(List.of("a", "b", "c", "d")).add("e", 2);
 
     assertEquals(List.of("d", "e"), window.oldestFirst());
   }
 
   @Test
   void addingLeavesTheOriginalUnchanged() {
-    var original = new FinishedTransfers(List.of("a"));
+    var original = FinishedTransfers.of(List.of("a"));
 
     original.add("b", 1);
 
@@ -46,12 +46,30 @@ class FinishedTransfersTest {
 
   @Test
   void equalityFollowsTheOrder() {
-    assertEquals(new FinishedTransfers(List.of("a", "b")), FinishedTransfers.NONE.add("a", 5).add("b", 5));
-    assertFalse(new FinishedTransfers(List.of("a", "b")).equals(new FinishedTransfers(List.of("b", "a"))));
+    assertEquals(FinishedTransfers.of(List.of("a", "b")), FinishedTransfers.NONE.add("a", 5).add("b", 5));
+    assertFalse(FinishedTransfers.of(List.of("a", "b")).equals(FinishedTransfers.of(List.of("b", "a"))));
   }
 
   @Test
   void capacityMustBePositive() {
     assertThrows(IllegalArgumentException.class, () -> FinishedTransfers.NONE.add("a", 0));
+  }
+
+  @Test
+  void behavesLikeAnInsertionOrderedSetThatForgetsItsOldest() {
+    var random = new java.util.Random(7);
+    for (int round = 0; round < 200; round++) {
+      int capacity = 1 + random.nextInt(8);
+      var model = new java.util.LinkedHashSet<String>();
+      var window = FinishedTransfers.NONE;
+      for (int step = 0; step < 60; step++) {
+        var id = "t" + random.nextInt(12); // few ids, so repeats and re-adds of forgotten ids happen
+        window = window.add(id, capacity);
+        model.add(id);
+        while (model.size() > capacity) model.remove(model.iterator().next());
+        assertEquals(List.copyOf(model), window.oldestFirst(), "round " + round + ", step " + step);
+        assertEquals(model.contains("t0"), window.contains("t0"));
+      }
+    }
   }
 }

@@ -277,14 +277,14 @@ class WalletTest {
 
     var snapshots = wallet.snapshotTestKit().orElseThrow().persistedInStorage("Wallet|" + walletId);
     assertEquals(100, snapshots.get(snapshots.size() - 1).first().sequenceNr());
-    assertEquals(new State(86, Map.of("h1", 5L, "h2", 7L), new FinishedTransfers(List.of("c96", "c97", "c98")),
+    assertEquals(new State(86, Map.of("h1", 5L, "h2", 7L), FinishedTransfers.of(List.of("c96", "c97", "c98")),
             FinishedTransfers.NONE),
         snapshots.get(snapshots.size() - 1).second());
 
     // Recovery loads the snapshot and replays only event 101: holds and window must come from the snapshot.
     var recovered = wallet.restart().state();
 
-    assertEquals(new State(87, Map.of("h1", 5L, "h2", 7L), new FinishedTransfers(List.of("c97", "c98", "c99")),
+    assertEquals(new State(87, Map.of("h1", 5L, "h2", 7L), FinishedTransfers.of(List.of("c97", "c98", "c99")),
         FinishedTransfers.NONE), recovered);
     assertTrue(debit(wallet, "h1", 5).hasNoEvents(), "the hold is recognised");
     assertTrue(credit(wallet, "c97", 1).hasNoEvents(), "the window is recognised");
