@@ -11,11 +11,13 @@ import akka.cluster.sharding.typed.javadsl.Entity;
 import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
 import akka.japi.function.Function;
 import akka.persistence.typed.PersistenceId;
+import akka.persistence.typed.RecoveryCompleted;
 import akka.persistence.typed.javadsl.CommandHandlerWithReply;
 import akka.persistence.typed.javadsl.EventHandler;
 import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import akka.persistence.typed.javadsl.ReplyEffect;
 import akka.persistence.typed.javadsl.RetentionCriteria;
+import akka.persistence.typed.javadsl.SignalHandler;
 import chatterbox.platform.serialization.JsonSerializable;
 
 import java.time.Clock;
@@ -98,6 +100,7 @@ public final class Room extends EventSourcedBehaviorWithEnforcedReplies<Room.Com
   private static final java.time.Duration[] TAIL_DELAYS = {
       java.time.Duration.ofSeconds(2), java.time.Duration.ofSeconds(3), java.time.Duration.ofSeconds(5),
       java.time.Duration.ofSeconds(10)};
+  private static final java.time.Duration TAIL_WINDOW = java.time.Duration.ofSeconds(20);
 
   /** The room's journal, whose sequence numbers are the room's {@code seq}. */
   public static PersistenceId persistenceId(String roomId) {
@@ -277,6 +280,12 @@ public final class Room extends EventSourcedBehaviorWithEnforcedReplies<Room.Com
       return recentPosts.stream().filter(p -> p.author().equals(author) && nonce.equals(p.nonce())).findFirst();
     }
 
+    /** The room's latest entry when the retry windows hold it. */
+    Optional<Event> latestKept() {
+      return java.util.stream.Stream.<Event>concat(recentPosts.stream(), recentTransfers.stream())
+          .filter(entry -> entry.seq() == lastSeq).findFirst();
+    }
+
     Optional<TransferNoticed> notice(String transferId) {
       return recentTransfers.stream().filter(t -> t.transferId().equals(transferId)).findFirst();
     }
@@ -404,13 +413,20 @@ public final class Room extends EventSourcedBehaviorWithEnforcedReplies<Room.Com
         .persist(entry)
         .thenRun(after -> {
           topic.tell(Topic.publish(entry));
-          lastWritten = entry;
-          tailAnnouncements = 0;
-          timers.startSingleTimer(TAIL_TIMER, new AnnounceTail(), TAIL_DELAYS[0]);
+          announceTail();
         })
         .thenReply(replyTo, reply);
   }
 
+  private void announceTail() {
+    tailAnnouncements = 0;
+    timers.startSingleTimer(TAIL_TIMER, new AnnounceTail(), TAIL_DELAYS[0]);
+  }
+
+  /**
+   * The timeline; it also notes the latest entry (replayed or written) for {@link AnnounceTail},
+   * which is this instance's own memory, not state.
+   */
   @Override
   public EventHandler<State, Event> eventHandler() {
     var builder = newEventHandlerBuilder();
@@ -421,7 +437,30 @@ public final class Room extends EventSourcedBehaviorWithEnforcedReplies<Room.Com
         .onEvent(MemberLeft.class, Open::left)
         .onEvent(MessagePosted.class, (room, posted) -> room.posted(posted, recentWindow))
         .onEvent(TransferNoticed.class, (room, noticed) -> room.noticed(noticed, recentWindow));
-    return builder.build();
+    var timeline = builder.build();
+    return (state, entry) -> {
+      lastWritten = entry;
+      return timeline.apply(state, entry);
+    };
+  }
+
+  /**
+   * A room that comes back within the tail window of its latest entry (its shard moved, or its
+   * node died, right after a write) announces that entry again: the timers of the instance that
+   * wrote it died with it. After a snapshot with nothing replayed the latest entry is known when it
+   * is a post with a nonce or a transfer notice (the retry windows keep them).
+   */
+  @Override
+  public SignalHandler<State> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), state -> {
+          if (lastWritten == null && state instanceof Open room) lastWritten = room.latestKept().orElse(null);
+          if (lastWritten != null && lastWritten.seq() == state.lastSeq()
+              && lastWritten.at().isAfter(clock.instant().minus(TAIL_WINDOW))) {
+            announceTail();
+          }
+        })
+        .build();
   }
 
   @Override

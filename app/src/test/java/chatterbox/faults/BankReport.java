@@ -67,6 +67,8 @@ final class BankReport {
           seconds(percentile(injection.recoveryMillis(), 100)), injection.locked(), injection.unrecovered()));
       out.append(String.format("            survivors logged: %s; first user recovered %s%n", injection.timeline().render(),
           seconds(percentile(injection.recoveryMillis(), 0))));
+      out.append(String.format("            the last to recover asked (node +start s: reply (took s)): %s%n",
+          injection.slowestAttempts()));
     }
     all.sort(Long::compare);
     out.append(String.format("  all faults: recovery p50 %s, p95 %s, p99 %s (goal <= 25 s), max %s over %d users%n",

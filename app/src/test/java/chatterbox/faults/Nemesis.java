@@ -33,7 +33,7 @@ final class Nemesis {
 
   /** One injected fault: what, to whom, when, and the recovery times it caused (ms per affected user). */
   record Injection(Fault fault, String victim, Instant at, int affectedUsers, List<Long> recoveryMillis,
-                   int locked, int unrecovered, FaultTimeline timeline) {}
+                   int locked, int unrecovered, FaultTimeline timeline, String slowestAttempts) {}
 
   private static final int NUMBER_OF_SHARDS = 1000; // akka.cluster.sharding.number-of-shards (Akka's default)
   private static final Duration HOLD = Duration.ofSeconds(15); // longer than failure detection + stable-after
@@ -147,26 +147,47 @@ final class Nemesis {
     private final ExecutorService pool;
     private final List<Future<?>> running = new ArrayList<>();
     private final Queue<Long> recovered = new ConcurrentLinkedQueue<>();
+    /** The requests of the user who recovered last, as "node +start s: outcome (took s)". */
+    private volatile long slowest = -1;
+    private volatile String slowestAttempts = "-";
     private final java.util.concurrent.atomic.AtomicInteger locked = new java.util.concurrent.atomic.AtomicInteger();
     private final int count;
+    private final long faultNanos;
 
     Probes(List<Users.LoggedIn> affected, long faultNanos) {
       count = affected.size();
+      this.faultNanos = faultNanos;
       pool = Executors.newFixedThreadPool(Math.max(1, count));
       for (int i = 0; i < count; i++) {
         var user = affected.get(i);
         var payee = users.get((users.indexOf(user) + 1) % users.size());
         var id = "probe-" + faultNanos + "-" + i;
         running.add(pool.submit(() -> {
+          var attempts = new ArrayList<DefinitePayment.Attempt>();
           var reply = DefinitePayment.send(DefinitePayment.body(id, payee.username(), 1, user.person().pin()),
-              user.token(), Nemesis.this::live, Duration.ofSeconds(5), PROBE_LIMIT);
+              user.token(), Nemesis.this::live, Duration.ofSeconds(5), PROBE_LIMIT, attempts::add);
           int status = reply == null ? 0 : reply.status();
-          if (status == 201) recovered.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - faultNanos));
+          if (status == 201) {
+            long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - faultNanos);
+            recovered.add(took);
+            noteIfSlowest(took, attempts);
+          }
           if (status == 423) locked.incrementAndGet(); // the workload's wrong PINs locked this user: no figure
           probeOutcomes.add(new BankWorkload.Outcome(id, user.username(), payee.username(), 1, false, status));
         }));
       }
       pool.shutdown();
+    }
+
+    private synchronized void noteIfSlowest(long took, List<DefinitePayment.Attempt> attempts) {
+      if (took <= slowest) return;
+      slowest = took;
+      var out = new StringBuilder();
+      for (var attempt : attempts) {
+        out.append(out.isEmpty() ? "" : ", ").append(String.format("%s +%.1f: %s (%.1f)", attempt.node(),
+            (attempt.startNanos() - faultNanos) / 1e9, attempt.outcome(), (attempt.endNanos() - attempt.startNanos()) / 1e9));
+      }
+      slowestAttempts = out.toString();
     }
 
     Injection finish(Fault fault, String victim, Instant at, FaultTimeline timeline) {
@@ -180,7 +201,7 @@ final class Nemesis {
       var millis = new ArrayList<>(recovered);
       java.util.Collections.sort(millis);
       return new Injection(fault, victim, at, count, millis, locked.get(), count - millis.size() - locked.get(),
-          timeline);
+          timeline, slowestAttempts);
     }
   }
 

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -219,5 +220,61 @@ class RoomTest {
     assertEquals(new Room.Noticed(notice, true), notice("t-1").reply());
     assertInstanceOf(Room.NotMember.class, post("bob", "hello?", "n-x").reply());
     assertEquals(155, post("alice", "after the restart", "n-new").event().seq());
+  }
+  @Test
+  void aRoomBackRightAfterAWriteAnnouncesItsLatestEntryAgain() {
+    join("alice");
+    var hello = post("alice", "hello", null).event();
+    published.receiveSeveralMessages(2);
+    room.restart(); // as when its shard moves or its node dies: the old instance's timers are gone
+    published.expectMessage(Duration.ofSeconds(5), Topic.publish(hello));
+  }
+
+  @Test
+  void aRoomBackFromASnapshotAloneAnnouncesTheLatestEntryItsWindowsKeep() {
+    join("alice");
+    IntStream.rangeClosed(2, 100).forEach(i -> post("alice", "message " + i, "n-" + i));
+    var snapshots = room.snapshotTestKit().orElseThrow().persistedInStorage(Room.persistenceId(roomId).id());
+    assertEquals(100, ((State) snapshots.get(snapshots.size() - 1).second()).lastSeq(), "nothing left to replay");
+    published.receiveSeveralMessages(100);
+    room.restart();
+    published.expectMessage(Duration.ofSeconds(5), Topic.publish(
+        new MessagePosted(roomId, 100, "alice", "message 100", "n-100", T0)));
+  }
+
+  @Test
+  void aRoomBackLongAfterItsLatestEntryStaysQuiet() {
+    var clock = new SettableClock(T0);
+    room = EventSourcedBehaviorTestKit.create(testKit.system(),
+        Room.create(roomId, published.ref(), Room.DEFAULT_RECENT_WINDOW, clock));
+    join("alice");
+    post("alice", "hello", null);
+    published.receiveSeveralMessages(2);
+    clock.now = T0.plusSeconds(3600);
+    assertEquals(2, room.restart().state().lastSeq(), "the same room, recovered");
+    published.expectNoMessage(Duration.ofSeconds(3));
+  }
+
+  private static final class SettableClock extends Clock {
+    volatile Instant now;
+
+    SettableClock(Instant now) {
+      this.now = now;
+    }
+
+    @Override
+    public ZoneOffset getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
   }
 }
