@@ -3,9 +3,11 @@ package chatterbox.account;
 import akka.Done;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Scheduler;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.EntityRef;
 import akka.japi.function.Function;
+import chatterbox.platform.cluster.RetryingAsk;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -30,6 +32,7 @@ public final class AccountService {
   public record Locked(Instant until) implements LoginResult {}
 
   private final ClusterSharding sharding;
+  private final Scheduler scheduler;
   private final PinHasher pins;
   private final SessionTokens tokens;
   private final Duration askTimeout;
@@ -37,6 +40,7 @@ public final class AccountService {
 
   public AccountService(ActorSystem<?> system, PinHasher pins, SessionTokens tokens, Duration askTimeout, Clock clock) {
     this.sharding = ClusterSharding.get(system);
+    this.scheduler = system.scheduler();
     this.pins = pins;
     this.tokens = tokens;
     this.askTimeout = askTimeout;
@@ -69,18 +73,18 @@ public final class AccountService {
     var verified = tokens.verify(token, clock.instant());
     if (verified.isEmpty()) return CompletableFuture.completedFuture(Optional.empty());
     var session = verified.get();
-    return this.<Account.SessionCheck>ask(session.username(),
+    return this.<Account.SessionCheck>askRepeatable(session.username(),
             replyTo -> new Account.CheckSession(session.sessionId(), clock.instant(), replyTo))
         .thenApply(check -> check.valid() ? verified : Optional.empty());
   }
 
   public CompletionStage<Done> logout(SessionTokens.Session session) {
-    return ask(session.username(),
+    return askRepeatable(session.username(),
         replyTo -> new Account.RevokeSession(session.sessionId(), session.expiresAt(), clock.instant(), replyTo));
   }
 
   public CompletionStage<Account.Summary> summary(String username) {
-    return ask(username, replyTo -> new Account.GetSummary(clock.instant(), replyTo));
+    return askRepeatable(username, replyTo -> new Account.GetSummary(clock.instant(), replyTo));
   }
 
   /** Whether {@code username} names a registered, active account. */
@@ -90,12 +94,21 @@ public final class AccountService {
   }
 
   public CompletionStage<Done> unlock(String username) {
-    return ask(username, Account.Unlock::new);
+    return askRepeatable(username, Account.Unlock::new);
   }
 
+  /** Sent once: for commands whose repetition would count twice (a PIN check, a claim). */
   <R> CompletionStage<R> ask(String username, Function<ActorRef<R>, Account.Command> message) {
-    EntityRef<Account.Command> account = sharding.entityRefFor(Account.ENTITY_TYPE_KEY, username);
-    return account.ask(message, askTimeout);
+    return account(username).ask(message, askTimeout);
+  }
+
+  /** Sent again while unanswered (a failover loses what was sent to the old home): for questions and repeat-safe commands. */
+  private <R> CompletionStage<R> askRepeatable(String username, Function<ActorRef<R>, Account.Command> message) {
+    return RetryingAsk.ask(account(username), message, askTimeout, scheduler);
+  }
+
+  private EntityRef<Account.Command> account(String username) {
+    return sharding.entityRefFor(Account.ENTITY_TYPE_KEY, username);
   }
 
   Clock clock() {

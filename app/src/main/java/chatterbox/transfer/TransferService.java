@@ -3,8 +3,8 @@ package chatterbox.transfer;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.RecipientRef;
 import akka.actor.typed.Scheduler;
-import akka.actor.typed.javadsl.AskPattern;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import chatterbox.platform.cluster.RetryingAsk;
 import chatterbox.wallet.Wallet;
 import chatterbox.wallet.Wallets;
 
@@ -67,7 +67,8 @@ public final class TransferService {
     if (idProblem.isPresent()) {
       return CompletableFuture.failedFuture(new IllegalArgumentException("transfer id " + idProblem.get()));
     }
-    CompletionStage<Transfer.StartReply> reply = AskPattern.ask(transfers.apply(transferId),
+    // A repeated Start joins the callers waiting for the outcome: safe to send again.
+    CompletionStage<Transfer.StartReply> reply = RetryingAsk.ask(transfers.apply(transferId),
         replyTo -> new Transfer.Start(request, replyTo), outcomeTimeout, scheduler);
     return reply
         .exceptionallyCompose(failure -> isTimeout(failure)
@@ -90,14 +91,14 @@ public final class TransferService {
     // A malformed id can name no transfer: answer without waking an entity for it.
     if (TransferIds.problem(transferId).isPresent()) return CompletableFuture.failedFuture(new NoSuchTransfer(transferId));
     CompletionStage<Transfer.GetReply> reply =
-        AskPattern.ask(transfers.apply(transferId), Transfer.Get::new, queryTimeout, scheduler);
+        RetryingAsk.ask(transfers.apply(transferId), Transfer.Get::new, queryTimeout, scheduler);
     return reply.thenCompose(answer -> answer instanceof TransferStatus status
         ? CompletableFuture.completedFuture(status)
         : CompletableFuture.failedFuture(new NoSuchTransfer(transferId)));
   }
 
   public CompletionStage<Wallet.Balance> balance(String walletId) {
-    return AskPattern.ask(wallets.get(walletId), Wallet.GetBalance::new, queryTimeout, scheduler);
+    return RetryingAsk.ask(wallets.get(walletId), Wallet.GetBalance::new, queryTimeout, scheduler);
   }
 
   private static boolean isTimeout(Throwable failure) {

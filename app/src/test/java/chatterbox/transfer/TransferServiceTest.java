@@ -3,6 +3,7 @@ package chatterbox.transfer;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.RecipientRef;
+import akka.actor.typed.javadsl.Behaviors;
 import chatterbox.transfer.TransferStatus.Stage;
 import chatterbox.wallet.MoneyTestConfig;
 import chatterbox.wallet.Wallet;
@@ -82,6 +83,23 @@ class TransferServiceTest {
     assertEquals(new Wallet.Balance(700, 0), await(service.balance("alice")));
     assertEquals(new Wallet.Balance(300, 0), await(service.balance("bob")));
     assertEquals(outcome, await(service.status("t1")));
+  }
+
+  @Test
+  void aStartLostOnItsWayIsSentAgainAndTheMoneyMovesOnce() throws Exception {
+    // As when the shard region still routes to a node that just died: the first Start is lost.
+    var firstLost = testKit.spawn(Behaviors.<Transfer.Command>setup(context -> {
+      var dropped = new java.util.concurrent.atomic.AtomicBoolean();
+      return Behaviors.receiveMessage(command -> {
+        if (dropped.getAndSet(true)) transfer("t1").tell(command);
+        return Behaviors.same();
+      });
+    }));
+    var service = service(id -> firstLost, Duration.ofSeconds(5));
+
+    assertEquals(Stage.COMPLETED, await(service.start("t1", PAYMENT)).stage());
+    assertEquals(new Wallet.Balance(700, 0), await(service.balance("alice")));
+    assertEquals(new Wallet.Balance(300, 0), await(service.balance("bob")));
   }
 
   @Test
