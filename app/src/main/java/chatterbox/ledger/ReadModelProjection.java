@@ -3,6 +3,7 @@ package chatterbox.ledger;
 import akka.actor.typed.ActorSystem;
 import akka.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
 import akka.persistence.jdbc.query.javadsl.JdbcReadJournal;
+import akka.persistence.query.Sequence;
 import akka.projection.ProjectionBehavior;
 import akka.projection.ProjectionId;
 import akka.projection.eventsourced.EventEnvelope;
@@ -18,8 +19,9 @@ import java.util.List;
 
 /**
  * Runs one read model: the events of one tag, in journal order, applied in batches, each batch
- * in one transaction with the projection's offset (exactly once). One instance in the cluster,
- * kept alive and moved on failure by a sharded daemon process.
+ * in one transaction with the projection's offset (exactly once, also while a thawed node's stale
+ * instance still runs: {@link ProjectionFence}). One instance in the cluster, kept alive and moved
+ * on failure by a sharded daemon process.
  */
 public final class ReadModelProjection {
 
@@ -33,21 +35,26 @@ public final class ReadModelProjection {
 
   public static <E> void run(ActorSystem<?> system, DataSource dataSource, String name, String tag, EventWriter<E> writer) {
     var source = EventSourcedProvider.<E>eventsByTag(system, JdbcReadJournal.Identifier(), tag);
+    var projectionId = ProjectionId.of(name, tag);
     var projection = JdbcProjection.groupedWithin(
-            ProjectionId.of(name, tag),
+            projectionId,
             source,
             () -> new PooledJdbcSession(dataSource),
             () -> new JdbcHandler<List<EventEnvelope<E>>, PooledJdbcSession>() {
               @Override
               public void process(PooledJdbcSession session, List<EventEnvelope<E>> envelopes) throws Exception {
                 session.withConnection(connection -> {
+                  ProjectionFence.claim(connection, projectionId, ((Sequence) envelopes.get(0).offset()).value());
                   for (var envelope : envelopes) writer.write(connection, envelope.event());
                   return null;
                 });
               }
             },
             system)
-        .withGroup(500, Duration.ofMillis(50));
+        .withGroup(500, Duration.ofMillis(50))
+        // A failed batch (the database away, a batch another instance applied) restarts the
+        // projection from its stored offset within seconds, not at the daemon's next keep-alive.
+        .withRestartBackoff(Duration.ofSeconds(1), Duration.ofSeconds(10), 0.2);
     ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, name, 1,
         index -> ProjectionBehavior.create(projection), ProjectionBehavior.stopMessage());
   }

@@ -35,7 +35,8 @@ final class Nemesis {
   record Injection(Fault fault, String victim, Instant at, int affectedUsers, List<Long> recoveryMillis,
                    int locked, int unrecovered, FaultTimeline timeline, String slowestAttempts) {}
 
-  private static final int NUMBER_OF_SHARDS = 1000; // akka.cluster.sharding.number-of-shards (Akka's default)
+  private static final int NUMBER_OF_SHARDS = com.typesafe.config.ConfigFactory.parseResources("chatterbox.conf")
+      .resolve().getInt("akka.cluster.sharding.number-of-shards"); // what the nodes use
   private static final Duration HOLD = Duration.ofSeconds(15); // longer than failure detection + stable-after
   private static final Duration PROBE_LIMIT = Duration.ofSeconds(120);
   private static final Duration REJOIN_LIMIT = Duration.ofSeconds(240);
