@@ -6,10 +6,14 @@ import akka.http.impl.engine.ws.FrameEvent;
 import akka.http.impl.engine.ws.FrameEvent$;
 import akka.http.impl.engine.ws.FrameHandler;
 import akka.http.impl.engine.ws.Protocol$Opcode$Text$;
-import akka.http.impl.engine.ws.UpgradeToWebSocketLowLevel;
+import akka.http.impl.engine.server.UpgradeToOtherProtocolResponseHeader;
+import akka.http.impl.engine.ws.Handshake$;
 import akka.http.impl.engine.ws.WebSocket$;
+import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
-import akka.http.javadsl.model.ws.WebSocketUpgrade;
+import akka.http.javadsl.model.StatusCodes;
+import akka.http.scaladsl.model.headers.Sec$minusWebSocket$minusAccept$;
+import akka.http.scaladsl.model.headers.Sec$minusWebSocket$minusKey;
 import akka.stream.Attributes;
 import akka.stream.BidiShape;
 import akka.stream.FlowShape;
@@ -68,26 +72,39 @@ final class WebSocketFrames {
   private WebSocketFrames() {}
 
   /**
-   * The stream of one upgraded connection: Akka HTTP's masking and frame handling, the message
-   * layer and {@code handler}. Build it once and give it to every {@link #upgrade}: Akka HTTP keeps
-   * the blueprint of each open WebSocket for its lifetime, so a blueprint built per connection cost
-   * every connection about 6 KB. It holds no per-connection state; materializing it creates that.
+   * What switches an upgraded connection to {@code handler}: Akka HTTP's framing, masking and frame
+   * handling, the message layer and {@code handler}, as one byte-level stream. Build it once and
+   * give it to every {@link #upgrade}: Akka HTTP keeps the stream's blueprint for the lifetime of
+   * each open WebSocket (its response renderer holds the upgrade response), so a blueprint built or
+   * joined per connection costs every connection its traversal (~6 KB for the whole stack, ~2.3 KB
+   * for the framing join that {@code handleFrames} does). It holds no per-connection state;
+   * materializing it creates that.
    */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  static Graph<FlowShape<FrameEvent, FrameEvent>, Object> frames(Flow<Inbound, Outbound, ?> handler,
-                                                                      int maxMessageChars, ActorSystem<?> system) {
+  static UpgradeToOtherProtocolResponseHeader switchTo(Flow<Inbound, Outbound, ?> handler, int maxMessageChars,
+                                                       ActorSystem<?> system) {
     var timeout = FiniteDuration.create(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     // Scala's variance does not carry over to Java's generics: the stages fit, the types need a cast.
     // The random masks what a client sends; a server never calls it.
+    akka.stream.scaladsl.BidiFlow framing = WebSocket$.MODULE$.framing();
     akka.stream.scaladsl.BidiFlow masking = WebSocket$.MODULE$.masking(true, SecureRandom::new);
     akka.stream.scaladsl.BidiFlow frameHandling = WebSocket$.MODULE$.frameHandling(true, timeout, system.classicSystem().log());
     akka.stream.scaladsl.BidiFlow messages = messageLayer(maxMessageChars).asScala();
-    return masking.atop(frameHandling).atop(messages).join(handler.asScala());
+    Graph frames = masking.atop(frameHandling).atop(messages).join(handler.asScala());
+    return new UpgradeToOtherProtocolResponseHeader(framing.join(frames));
   }
 
-  /** The response that upgrades the connection and runs {@code frames} (from {@link #frames}) on it. */
-  static HttpResponse upgrade(WebSocketUpgrade upgrade, Graph<FlowShape<FrameEvent, FrameEvent>, Object> frames) {
-    return ((UpgradeToWebSocketLowLevel) upgrade).handleFrames(frames, Option.empty());
+  /**
+   * The 101 response that upgrades {@code request} (a valid WebSocket handshake: Akka HTTP gave it
+   * the upgrade attribute) and runs {@code switchTo} (from {@link #switchTo}) on the socket. The
+   * same response as Akka HTTP's {@code handleFrames} without a subprotocol, except that the stream
+   * is shared rather than joined to the framing stages anew for each connection.
+   */
+  static HttpResponse upgrade(HttpRequest request, UpgradeToOtherProtocolResponseHeader switchTo) {
+    var key = request.getHeader(Sec$minusWebSocket$minusKey.class).orElseThrow();
+    return HttpResponse.create().withStatus(StatusCodes.SWITCHING_PROTOCOLS).withHeaders(List.of(
+        Handshake$.MODULE$.UpgradeHeader(), Handshake$.MODULE$.ConnectionUpgradeHeader(),
+        Sec$minusWebSocket$minusAccept$.MODULE$.forKey(key), switchTo));
   }
 
   /**
