@@ -2,7 +2,10 @@ package chatterbox.gateway;
 
 import akka.actor.typed.ActorSystem;
 import akka.http.impl.engine.server.UpgradeToOtherProtocolResponseHeader;
+import akka.http.impl.engine.ws.FrameHandler$;
+import akka.http.impl.engine.ws.FrameOutHandler$;
 import akka.http.impl.engine.ws.Handshake$;
+import akka.http.impl.engine.ws.Masking$;
 import akka.http.impl.engine.ws.WebSocket$;
 import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
@@ -14,7 +17,6 @@ import akka.stream.javadsl.Flow;
 import scala.concurrent.duration.FiniteDuration;
 
 
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -64,12 +66,15 @@ final class WebSocketFrames {
                                                        ActorSystem<?> system) {
     var timeout = FiniteDuration.create(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     // Scala's variance does not carry over to Java's generics: the stages fit, the types need a cast.
-    // The random masks what a client sends; a server never calls it.
     akka.stream.scaladsl.BidiFlow framing = WebSocket$.MODULE$.framing();
-    akka.stream.scaladsl.BidiFlow masking = WebSocket$.MODULE$.masking(true, SecureRandom::new);
-    akka.stream.scaladsl.BidiFlow frameHandling = WebSocket$.MODULE$.frameHandling(true, timeout, system.classicSystem().log());
+    // Akka HTTP's masking layer (WebSocket.masking) has an identity stage of its own on the way out
+    // of every server connection, where nothing is masked: only unmasking the client's frames is
+    // kept, in front of the frame handler (one stage logic less per socket).
+    akka.stream.scaladsl.Flow unmaskAndHandle = Masking$.MODULE$.unmaskIf(true).via(FrameHandler$.MODULE$.create(true));
+    akka.stream.scaladsl.Flow handleOutput = FrameOutHandler$.MODULE$.create(true, timeout, system.classicSystem().log());
+    akka.stream.scaladsl.BidiFlow frameHandling = akka.stream.javadsl.BidiFlow.fromFlows(unmaskAndHandle, handleOutput).asScala();
     akka.stream.scaladsl.BidiFlow messages = akka.stream.scaladsl.BidiFlow.fromGraph(new MessageLayer(maxMessageChars, CLOSE_TIMEOUT));
-    Graph frames = masking.atop(frameHandling).atop(messages).join(handler.asScala());
+    Graph frames = frameHandling.atop(messages).join(handler.asScala());
     return new UpgradeToOtherProtocolResponseHeader(framing.join(frames));
   }
 
