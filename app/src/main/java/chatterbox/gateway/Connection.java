@@ -3,10 +3,9 @@ package chatterbox.gateway;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.Props;
-import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.AbstractOnMessageBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
-import akka.actor.typed.javadsl.Receive;
 import chatterbox.account.SessionTokens;
 import chatterbox.gateway.GatewayProtocol.CloseCode;
 
@@ -20,7 +19,7 @@ import java.util.UUID;
  * {@link Session} it is attached to. Whatever the client sends, only this connection can end: a
  * refused frame closes it with its documented code and touches nothing else.
  */
-final class Connection extends AbstractBehavior<Connection.Command> {
+final class Connection extends AbstractOnMessageBehavior<Connection.Command> {
 
   sealed interface Command {}
 
@@ -72,38 +71,40 @@ final class Connection extends AbstractBehavior<Connection.Command> {
     this.gateway = gateway;
   }
 
+  /** One {@code if} per message rather than a receive builder built per instance: every open socket has this actor. */
   @Override
-  public Receive<Command> createReceive() {
-    return newReceiveBuilder()
-        .onMessage(FromClient.class, f -> onInbound(f.inbound()))
-        .onMessage(Send.class, s -> {
-          out.tell(new WebSocketFrames.Text(s.json()));
-          return this;
-        })
-        .onMessage(CloseWith.class, c -> close(c.code(), c.reason()))
-        .onMessage(Authenticated.class, this::onAuthenticated)
-        .onMessage(Attached.class, a -> {
-          session = a.session();
-          stage = Stage.ATTACHED;
-          return this;
-        })
-        .onMessage(InvalidSession.class, i -> {
-          out.tell(new WebSocketFrames.Text(GatewayProtocol.frame(GatewayProtocol.INVALID_SESSION, false)));
-          stage = Stage.AWAITING_IDENTIFY;
-          return this;
-        })
-        .onMessageEquals(CheckHeartbeat.INSTANCE, () -> {
-          var silentFor = System.nanoTime() - lastHeard;
-          if (stage != Stage.ATTACHED && silentFor > gateway.settings().heartbeatInterval().toNanos()) {
-            return close(CloseCode.SESSION_TIMED_OUT, "no IDENTIFY or RESUME within the heartbeat interval");
-          }
-          if (silentFor > gateway.settings().heartbeatTimeout().toNanos()) {
-            return close(CloseCode.SESSION_TIMED_OUT, "no heartbeat");
-          }
-          return this;
-        })
-        .onMessageEquals(ClientGone.INSTANCE, () -> Behaviors.stopped())
-        .build();
+  public Behavior<Command> onMessage(Command message) {
+    if (message instanceof FromClient fromClient) return onInbound(fromClient.inbound());
+    if (message instanceof Send send) {
+      out.tell(new WebSocketFrames.Text(send.json()));
+      return this;
+    }
+    if (message instanceof CloseWith closeWith) return close(closeWith.code(), closeWith.reason());
+    if (message instanceof Authenticated authenticated) return onAuthenticated(authenticated);
+    if (message instanceof Attached attached) {
+      session = attached.session();
+      stage = Stage.ATTACHED;
+      return this;
+    }
+    if (message instanceof InvalidSession) {
+      out.tell(new WebSocketFrames.Text(GatewayProtocol.frame(GatewayProtocol.INVALID_SESSION, false)));
+      stage = Stage.AWAITING_IDENTIFY;
+      return this;
+    }
+    if (message == CheckHeartbeat.INSTANCE) return checkHeartbeat();
+    if (message == ClientGone.INSTANCE) return Behaviors.stopped();
+    return Behaviors.unhandled();
+  }
+
+  private Behavior<Command> checkHeartbeat() {
+    var silentFor = System.nanoTime() - lastHeard;
+    if (stage != Stage.ATTACHED && silentFor > gateway.settings().heartbeatInterval().toNanos()) {
+      return close(CloseCode.SESSION_TIMED_OUT, "no IDENTIFY or RESUME within the heartbeat interval");
+    }
+    if (silentFor > gateway.settings().heartbeatTimeout().toNanos()) {
+      return close(CloseCode.SESSION_TIMED_OUT, "no heartbeat");
+    }
+    return this;
   }
 
   private Behavior<Command> onInbound(WebSocketFrames.Inbound inbound) {
@@ -175,12 +176,12 @@ final class Connection extends AbstractBehavior<Connection.Command> {
     out.tell(new WebSocketFrames.Close(code.code, truncate(code.reason + ": " + detail)));
     timers.cancelAll();
     timers.startSingleTimer(ClosingTimedOut.INSTANCE, java.time.Duration.ofSeconds(5));
-    return Behaviors.receive(Command.class)
-        .onMessageEquals(ClientGone.INSTANCE, Behaviors::stopped)
-        .onMessageEquals(ClosingTimedOut.INSTANCE, Behaviors::stopped)
-        .onAnyMessage(ignored -> Behaviors.same())
-        .build();
+    return CLOSING;
   }
+
+  /** After the close frame: wait for the socket to end (or give up), ignoring everything else. */
+  private static final Behavior<Command> CLOSING = Behaviors.receiveMessage(message ->
+      message == ClientGone.INSTANCE || message == ClosingTimedOut.INSTANCE ? Behaviors.stopped() : Behaviors.same());
 
   /** A close frame's reason is at most 123 bytes. */
   private static String truncate(String reason) {

@@ -6,14 +6,11 @@ import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Props;
 import akka.actor.typed.pubsub.Topic;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import akka.http.impl.engine.server.UpgradeToOtherProtocolResponseHeader;
 import akka.http.javadsl.model.AttributeKeys;
 import akka.http.javadsl.model.StatusCodes;
-import akka.http.javadsl.model.ws.WebSocketUpgrade;
 import akka.http.javadsl.server.Route;
 import akka.stream.javadsl.Flow;
-import akka.http.impl.engine.ws.FrameEvent;
-import akka.stream.FlowShape;
-import akka.stream.Graph;
 import chatterbox.account.AccountService;
 import chatterbox.account.SessionTokens;
 import chatterbox.metrics.Metrics;
@@ -24,7 +21,6 @@ import chatterbox.transfer.TransferService;
 import com.typesafe.config.Config;
 
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -39,11 +35,11 @@ public final class Gateway extends JsonRoutes {
   private static final int OUTBOUND_BUFFER = 4096;
 
   private final GatewayContext context;
-  private final Graph<FlowShape<FrameEvent, FrameEvent>, Object> frames;
+  private final UpgradeToOtherProtocolResponseHeader switchToConnection;
 
   private Gateway(ActorSystem<?> system, GatewayContext context) {
     this.context = context;
-    this.frames = connectionFrames(system, context);
+    this.switchToConnection = connectionStream(system, context);
   }
 
   public static Gateway start(ActorSystem<?> system, Config gateway, AccountService accounts, RoomService rooms,
@@ -81,9 +77,10 @@ public final class Gateway extends JsonRoutes {
       if (origin.isPresent() && !originAllowed(origin.get(), host)) {
         return error(StatusCodes.FORBIDDEN, "origin", "this origin may not open the gateway");
       }
-      Optional<WebSocketUpgrade> upgrade = request.getAttribute(AttributeKeys.webSocketUpgrade);
-      if (upgrade.isEmpty()) return error(StatusCodes.BAD_REQUEST, "upgrade", "expected a WebSocket upgrade");
-      return complete(WebSocketFrames.upgrade(upgrade.get(), frames));
+      if (request.getAttribute(AttributeKeys.webSocketUpgrade).isEmpty()) {
+        return error(StatusCodes.BAD_REQUEST, "upgrade", "expected a WebSocket upgrade");
+      }
+      return complete(WebSocketFrames.upgrade(request, switchToConnection));
     })));
   }
 
@@ -94,13 +91,12 @@ public final class Gateway extends JsonRoutes {
   }
 
   /** The stream of every connection, built once: materializing it spawns the connection's actor. */
-  private static Graph<FlowShape<FrameEvent, FrameEvent>, Object> connectionFrames(ActorSystem<?> system,
-                                                                                      GatewayContext context) {
+  private static UpgradeToOtherProtocolResponseHeader connectionStream(ActorSystem<?> system, GatewayContext context) {
     var connections = new AtomicLong();
     var connection = Flow.fromGraph(new ConnectionStage(
         out -> system.systemActorOf(Connection.create(out, context),
             "gateway-connection-" + connections.incrementAndGet(), Props.empty()),
         OUTBOUND_BUFFER, context.metrics().connections::inc, context.metrics().connections::dec));
-    return WebSocketFrames.frames(connection, context.settings().maxFrameChars(), system);
+    return WebSocketFrames.switchTo(connection, context.settings().maxFrameChars(), system);
   }
 }

@@ -3,10 +3,10 @@ package chatterbox.gateway;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.PostStop;
-import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.Signal;
+import akka.actor.typed.javadsl.AbstractOnMessageBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
-import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.actor.typed.pubsub.Topic;
 import chatterbox.gateway.GatewayProtocol.CloseCode;
@@ -31,7 +31,7 @@ import java.util.Map;
  * <p>Sessions live on the node that accepted the connection; a session is lost with its node, and
  * the client then catches up through history (see docs/protocol.md).
  */
-final class Session extends AbstractBehavior<Session.Command> {
+final class Session extends AbstractOnMessageBehavior<Session.Command> {
 
   sealed interface Command {}
 
@@ -134,76 +134,85 @@ final class Session extends AbstractBehavior<Session.Command> {
     gateway.presenceTopic().tell(Topic.subscribe(ctx.messageAdapter(Presence.Changed.class, PresenceChanged::new)));
   }
 
+  /** One {@code if} per message rather than a receive builder built per instance: every client has a session. */
   @Override
-  public Receive<Command> createReceive() {
-    return newReceiveBuilder()
-        .onMessage(Attach.class, a -> {
-          if (!a.username().equals(username)) {
-            a.connection().tell(new Connection.InvalidSession());
-            return this;
-          }
-          if (!attach(a.connection(), a.afterSeq(), a.resume())) a.connection().tell(new Connection.InvalidSession());
-          return this;
-        })
-        .onMessage(ClientFrame.class, f -> onClientFrame(f.frame()))
-        .onMessage(ConnectionLost.class, lost -> {
-          if (lost.connection().equals(connection)) detach();
-          return this;
-        })
-        .onMessage(RoomEvent.class, e -> {
-          onRoomEvent(e.event());
-          return this;
-        })
-        .onMessage(GapFilled.class, filled -> {
-          var view = rooms.get(filled.room());
-          if (view != null) {
-            view.filling = false;
-            filled.events().forEach(event -> view.early.putIfAbsent(event.seq(), event));
-            deliverInOrder(filled.room(), view);
-          }
-          return this;
-        })
-        .onMessage(GapFillFailed.class, failed -> {
-          var view = rooms.get(failed.room());
-          if (view != null) view.filling = false; // the next event tries again
-          return this;
-        })
-        .onMessage(Notice.class, n -> onNotice(n.notice()))
-        .onMessage(PresenceChanged.class, p -> {
-          var change = p.change();
-          boolean sharesARoom = rooms.values().stream().anyMatch(view -> view.members.contains(change.username()));
-          if (!change.username().equals(username) && sharesARoom) {
-            dispatch("PRESENCE_UPDATE", Events.object().put("username", change.username())
-                .put("status", change.online() ? "online" : "offline"));
-          }
-          return this;
-        })
-        .onMessage(Dispatch.class, d -> {
-          if (d.type() != null) dispatch(d.type(), d.payload());
-          return this;
-        })
-        .onMessage(ConfirmOutcome.class, outcome -> {
-          input.onConfirmOutcome(outcome);
-          return this;
-        })
-        .onMessageEquals(ServerGoingAway.INSTANCE, () -> {
-          if (connection != null) {
-            connection.tell(new Connection.Send(GatewayProtocol.frame(GatewayProtocol.RECONNECT, null)));
-            connection.tell(new Connection.CloseWith(CloseCode.UNKNOWN_ERROR, "server restarting: reconnect"));
-          }
-          return this;
-        })
-        .onMessageEquals(Expire.INSTANCE, () -> {
-          getContext().getLog().debug("Session {} of {} expired", sessionId, username);
-          return Behaviors.stopped();
-        })
-        .onSignal(PostStop.class, stop -> {
-          gateway.sessions().remove(sessionId, getContext().getSelf());
-          gateway.presence(username).tell(new Presence.Gone(sessionId));
-          if (connection != null) connection.tell(new Connection.CloseWith(CloseCode.UNKNOWN_ERROR, "session ended"));
-          return this;
-        })
-        .build();
+  public Behavior<Command> onMessage(Command message) {
+    if (message instanceof Attach attach) return onAttach(attach);
+    if (message instanceof ClientFrame clientFrame) return onClientFrame(clientFrame.frame());
+    if (message instanceof ConnectionLost lost) {
+      if (lost.connection().equals(connection)) detach();
+      return this;
+    }
+    if (message instanceof RoomEvent roomEvent) {
+      onRoomEvent(roomEvent.event());
+      return this;
+    }
+    if (message instanceof GapFilled filled) return onGapFilled(filled);
+    if (message instanceof GapFillFailed failed) {
+      var view = rooms.get(failed.room());
+      if (view != null) view.filling = false; // the next event tries again
+      return this;
+    }
+    if (message instanceof Notice notice) return onNotice(notice.notice());
+    if (message instanceof PresenceChanged presence) return onPresenceChanged(presence.change());
+    if (message instanceof Dispatch dispatch) {
+      if (dispatch.type() != null) dispatch(dispatch.type(), dispatch.payload());
+      return this;
+    }
+    if (message instanceof ConfirmOutcome outcome) {
+      input.onConfirmOutcome(outcome);
+      return this;
+    }
+    if (message == ServerGoingAway.INSTANCE) return onServerGoingAway();
+    if (message == Expire.INSTANCE) {
+      getContext().getLog().debug("Session {} of {} expired", sessionId, username);
+      return Behaviors.stopped();
+    }
+    return Behaviors.unhandled();
+  }
+
+  @Override
+  public Behavior<Command> onSignal(Signal signal) {
+    if (signal instanceof PostStop) {
+      gateway.sessions().remove(sessionId, getContext().getSelf());
+      gateway.presence(username).tell(new Presence.Gone(sessionId));
+      if (connection != null) connection.tell(new Connection.CloseWith(CloseCode.UNKNOWN_ERROR, "session ended"));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onAttach(Attach attach) {
+    if (!attach.username().equals(username) || !attach(attach.connection(), attach.afterSeq(), attach.resume())) {
+      attach.connection().tell(new Connection.InvalidSession());
+    }
+    return this;
+  }
+
+  private Behavior<Command> onGapFilled(GapFilled filled) {
+    var view = rooms.get(filled.room());
+    if (view != null) {
+      view.filling = false;
+      filled.events().forEach(event -> view.early.putIfAbsent(event.seq(), event));
+      deliverInOrder(filled.room(), view);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onPresenceChanged(Presence.Changed change) {
+    boolean sharesARoom = rooms.values().stream().anyMatch(view -> view.members.contains(change.username()));
+    if (!change.username().equals(username) && sharesARoom) {
+      dispatch("PRESENCE_UPDATE", Events.object().put("username", change.username())
+          .put("status", change.online() ? "online" : "offline"));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onServerGoingAway() {
+    if (connection != null) {
+      connection.tell(new Connection.Send(GatewayProtocol.frame(GatewayProtocol.RECONNECT, null)));
+      connection.tell(new Connection.CloseWith(CloseCode.UNKNOWN_ERROR, "server restarting: reconnect"));
+    }
+    return this;
   }
 
   /** Attaches a connection and replays what it missed; false if the session cannot serve {@code afterSeq}. */
