@@ -10,11 +10,11 @@ import java.sql.SQLException;
  * runs one instance, but a node that was frozen (SIGSTOP, a long GC pause) and then thaws keeps
  * running its old instance for seconds before it learns it was downed, while the survivors already
  * run a new one: both read the same events, and a batch applied by each would count its deltas
- * twice (BankTest found the wallet books off by a settled hold). So each batch first locks the
- * projection's offset row, in the transaction that will advance it, and goes on only if no other
- * instance has applied anything from this batch on: the second instance waits for the first to
- * commit, then finds the offset moved past its batch and fails it; it restarts from the stored
- * offset.
+ * twice (BankTest found the wallet books off by a settled hold). Akka Projections stores the offset
+ * in the batch's transaction but overwrites it without looking, so each batch also records its last
+ * offset in {@code read_model_fence}, locking that row, and goes on only if no instance has applied
+ * anything from this batch on: the second instance waits for the first to commit, then finds its
+ * batch taken and fails it; it restarts from the stored offset.
  */
 final class ProjectionFence {
 
@@ -22,27 +22,39 @@ final class ProjectionFence {
 
   /** Thrown when another instance already applied events of the batch; nothing of it is written. */
   static final class BatchAlreadyApplied extends IllegalStateException {
-    BatchAlreadyApplied(ProjectionId projection, long stored, long firstOfBatch) {
-      super("projection " + projection.id() + " is at offset " + stored + ", past this batch's first event ("
+    BatchAlreadyApplied(ProjectionId projection, long applied, long firstOfBatch) {
+      super("projection " + projection.id() + " has applied up to offset " + applied + ", past this batch's first event ("
           + firstOfBatch + "): another instance applied it; this one restarts from the stored offset");
     }
   }
 
   /**
-   * Locks {@code projection}'s offset until the transaction of {@code connection} ends, and fails
-   * if the stored offset already covers {@code firstOffsetOfBatch}.
+   * Claims the batch of offsets {@code first} to {@code last} for this instance, in the transaction
+   * of {@code connection} (the row stays locked until it ends), or fails if any of it was applied.
    */
-  static void claim(Connection connection, ProjectionId projection, long firstOffsetOfBatch) throws SQLException {
-    // Quoted: the table was created with quoted lower-case names, which H2 (the laptop default) keeps.
-    try (var select = connection.prepareStatement("SELECT \"current_offset\" FROM \"akka_projection_offset_store\""
-        + " WHERE \"projection_name\" = ? AND \"projection_key\" = ? FOR UPDATE")) {
-      select.setString(1, projection.name());
-      select.setString(2, projection.key());
+  static void claim(Connection connection, ProjectionId projection, long first, long last) throws SQLException {
+    try (var select = connection.prepareStatement(
+        "SELECT last_offset FROM read_model_fence WHERE projection_id = ? FOR UPDATE")) {
+      select.setString(1, projection.id());
       try (var row = select.executeQuery()) {
-        if (!row.next()) return; // the very first batch: no earlier instance can have run
-        long stored = Long.parseLong(row.getString(1));
-        if (stored >= firstOffsetOfBatch) throw new BatchAlreadyApplied(projection, stored, firstOffsetOfBatch);
+        if (row.next()) {
+          long applied = row.getLong(1);
+          if (applied >= first) throw new BatchAlreadyApplied(projection, applied, first);
+          update(connection, "UPDATE read_model_fence SET last_offset = ? WHERE projection_id = ?", last, projection);
+        } else {
+          // The first batch (or the first since this table came): two instances both inserting
+          // collide on the primary key, and the loser's batch fails.
+          update(connection, "INSERT INTO read_model_fence (last_offset, projection_id) VALUES (?, ?)", last, projection);
+        }
       }
+    }
+  }
+
+  private static void update(Connection connection, String sql, long last, ProjectionId projection) throws SQLException {
+    try (var statement = connection.prepareStatement(sql)) {
+      statement.setLong(1, last);
+      statement.setString(2, projection.id());
+      statement.executeUpdate();
     }
   }
 }

@@ -33,6 +33,10 @@ public final class ReadModelProjection {
 
   private ReadModelProjection() {}
 
+  private static long offsetOf(EventEnvelope<?> envelope) {
+    return ((Sequence) envelope.offset()).value();
+  }
+
   public static <E> void run(ActorSystem<?> system, DataSource dataSource, String name, String tag, EventWriter<E> writer) {
     var source = EventSourcedProvider.<E>eventsByTag(system, JdbcReadJournal.Identifier(), tag);
     var projectionId = ProjectionId.of(name, tag);
@@ -44,7 +48,8 @@ public final class ReadModelProjection {
               @Override
               public void process(PooledJdbcSession session, List<EventEnvelope<E>> envelopes) throws Exception {
                 session.withConnection(connection -> {
-                  ProjectionFence.claim(connection, projectionId, ((Sequence) envelopes.get(0).offset()).value());
+                  ProjectionFence.claim(connection, projectionId, offsetOf(envelopes.get(0)),
+                      offsetOf(envelopes.get(envelopes.size() - 1)));
                   for (var envelope : envelopes) writer.write(connection, envelope.event());
                   return null;
                 });

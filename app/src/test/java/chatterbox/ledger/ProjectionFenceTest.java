@@ -28,7 +28,7 @@ class ProjectionFenceTest {
 
   private static final AtomicInteger keys = new AtomicInteger();
   private static Database database;
-  /** A projection of its own per test, which has applied events up to 100. */
+  /** A projection of its own per test, which has applied events 1 to 100. */
   private final ProjectionId projection = ProjectionId.of("wallet-balances", "wallet-" + keys.incrementAndGet());
 
   @BeforeAll
@@ -40,7 +40,7 @@ class ProjectionFenceTest {
   @BeforeEach
   void appliedUpTo100() throws SQLException {
     try (var connection = connect()) {
-      storeOffset(connection, 100);
+      ProjectionFence.claim(connection, projection, 1, 100);
       connection.commit();
     }
   }
@@ -56,27 +56,17 @@ class ProjectionFenceTest {
     return connection;
   }
 
-  /** What akka-projection-jdbc does after the handler, in the batch's transaction. */
-  private void storeOffset(Connection connection, long offset) throws SQLException {
-    try (var upsert = connection.prepareStatement("INSERT INTO akka_projection_offset_store"
-        + " (projection_name, projection_key, current_offset, manifest, mergeable, last_updated) VALUES (?, ?, ?, 'SEQ', false, 0)"
-        + " ON CONFLICT (projection_name, projection_key) DO UPDATE SET current_offset = EXCLUDED.current_offset")) {
-      upsert.setString(1, projection.name());
-      upsert.setString(2, projection.key());
-      upsert.setString(3, Long.toString(offset));
-      upsert.executeUpdate();
-    }
-  }
-
   @Test
   void aBatchFromBeforeTheStoredOffsetIsRefusedAndTheNextOneGoesOn() throws SQLException {
     try (var connection = connect()) {
-      assertThrows(ProjectionFence.BatchAlreadyApplied.class, () -> ProjectionFence.claim(connection, projection, 100));
+      assertThrows(ProjectionFence.BatchAlreadyApplied.class, () -> ProjectionFence.claim(connection, projection, 100, 120));
       connection.rollback();
-      assertThrows(ProjectionFence.BatchAlreadyApplied.class, () -> ProjectionFence.claim(connection, projection, 42));
+      assertThrows(ProjectionFence.BatchAlreadyApplied.class, () -> ProjectionFence.claim(connection, projection, 42, 90));
       connection.rollback();
-      assertDoesNotThrow(() -> ProjectionFence.claim(connection, projection, 101));
-      connection.rollback();
+      assertDoesNotThrow(() -> ProjectionFence.claim(connection, projection, 101, 120));
+      connection.commit();
+      assertThrows(ProjectionFence.BatchAlreadyApplied.class, () -> ProjectionFence.claim(connection, projection, 101, 130),
+          "the batch that went on moved the fence");
     }
   }
 
@@ -84,17 +74,16 @@ class ProjectionFenceTest {
   void theSecondInstanceWaitsForTheFirstAndThenFindsItsBatchTaken() throws Exception {
     try (var first = connect(); var second = connect()) {
       // Both read events 101.. from the journal; the first claims the batch.
-      ProjectionFence.claim(first, projection, 101);
+      ProjectionFence.claim(first, projection, 101, 150);
       var secondClaim = CompletableFuture.runAsync(() -> {
         try {
-          ProjectionFence.claim(second, projection, 101);
+          ProjectionFence.claim(second, projection, 101, 150);
         } catch (SQLException e) {
           throw new IllegalStateException(e);
         }
       });
       assertThrows(TimeoutException.class, () -> secondClaim.get(1, TimeUnit.SECONDS), "waits for the first's commit");
 
-      storeOffset(first, 150);
       first.commit();
 
       var refused = assertThrows(Exception.class, () -> secondClaim.get(10, TimeUnit.SECONDS));
