@@ -1,5 +1,6 @@
 package chatterbox.platform.cluster;
 
+import akka.actor.Cancellable;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.RecipientRef;
 import akka.actor.typed.Scheduler;
@@ -36,6 +37,7 @@ public final class RetryingAsk<Req, Res> {
   private final CompletableFuture<Res> answer = new CompletableFuture<>();
   private int attemptsRunning;
   private boolean lastAttemptSent;
+  private Cancellable nextAttempt;
 
   private RetryingAsk(RecipientRef<Req> target, Function<ActorRef<Res>, Req> message, Duration timeout,
                       Scheduler scheduler) {
@@ -71,13 +73,22 @@ public final class RetryingAsk<Req, Res> {
         .whenComplete((reply, failure) -> {
           if (failure == null) {
             answer.complete(reply);
+            cancelNextAttempt(); // most questions are answered at once: leave no timer behind
           } else {
             attemptFailed(failure);
           }
         });
     if (!last) {
-      scheduler.scheduleOnce(nextResend, () -> attempt(nextResend.multipliedBy(2)), ON_SCHEDULER_THREAD);
+      var scheduled = scheduler.scheduleOnce(nextResend, () -> attempt(nextResend.multipliedBy(2)), ON_SCHEDULER_THREAD);
+      synchronized (this) {
+        if (answer.isDone()) scheduled.cancel();
+        else nextAttempt = scheduled;
+      }
     }
+  }
+
+  private synchronized void cancelNextAttempt() {
+    if (nextAttempt != null) nextAttempt.cancel();
   }
 
   private void attemptFailed(Throwable failure) {
