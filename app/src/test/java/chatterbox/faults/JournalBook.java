@@ -119,6 +119,18 @@ final class JournalBook {
     return userBalances() + treasury() + inTransit() == 0;
   }
 
+  /** What a failed settle check shows: the transfers still open and how each got there. */
+  @Override
+  public String toString() {
+    var open = transfers.entrySet().stream()
+        .filter(e -> e.getValue().held > 0 && e.getValue().settled == 0 && e.getValue().refunded == 0)
+        .limit(10)
+        .map(e -> e.getKey() + " (" + e.getValue().payer + " -> " + e.getValue().payee + ", " + e.getValue().amount
+            + ": held " + e.getValue().held + ", credited " + e.getValue().credited + ", refused " + e.getValue().refused + ")")
+        .toList();
+    return "journal book: " + openHolds() + " open hold(s), " + inTransit() + " in transit, e.g. " + open;
+  }
+
   /** Transfers whose hold is still open (neither settled nor refunded): zero once everything settled. */
   long openHolds() {
     return transfers.values().stream().filter(s -> s.held > 0 && s.settled == 0 && s.refunded == 0).count();
