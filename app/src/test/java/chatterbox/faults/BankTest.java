@@ -145,8 +145,14 @@ class BankTest {
 
     // Settle: every saga finished, the read models caught up.
     var reader = nodes.get(0).api();
-    var settled = Eventually.await(Duration.ofSeconds(120), () -> JournalBook.read(appDb),
-        book -> book.openHolds() == 0 && book.inTransit() == 0);
+    JournalBook settled;
+    try {
+      settled = Eventually.await(Duration.ofSeconds(120), () -> JournalBook.read(appDb),
+          book -> book.openHolds() == 0 && book.inTransit() == 0);
+    } catch (AssertionError unsettled) {
+      JournalBook.read(appDb).dumpOpen(appDb, DIR.resolve("open-holds.txt")); // the schema goes with the run
+      throw unsettled;
+    }
     var ledger = Eventually.await(Duration.ofSeconds(120), () -> reader.get("/api/admin/ledger", OPERATOR_TOKEN),
         r -> r.status() == 200 && r.body().path("balanced").asBoolean() && r.body().path("transfersUnfinished").asLong() == 0);
 

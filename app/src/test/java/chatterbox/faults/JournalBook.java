@@ -131,6 +131,43 @@ final class JournalBook {
     return "journal book: " + openHolds() + " open hold(s), " + inTransit() + " in transit, e.g. " + open;
   }
 
+  /**
+   * Writes every journal row of the transfers still open and of their wallets (sequence number,
+   * writer incarnation, time, event), for explaining a failed settle check after the schema is gone.
+   */
+  void dumpOpen(Database database, java.nio.file.Path file) {
+    var open = transfers.entrySet().stream()
+        .filter(e -> e.getValue().held > 0 && e.getValue().settled == 0 && e.getValue().refunded == 0)
+        .limit(10).toList();
+    var ids = new java.util.LinkedHashSet<String>();
+    for (var transfer : open) {
+      ids.add("Transfer|" + transfer.getKey());
+      ids.add("Wallet|" + transfer.getValue().payer);
+      if (transfer.getValue().payee != null) ids.add("Wallet|" + transfer.getValue().payee);
+    }
+    var out = new StringBuilder(toString()).append('\n');
+    try (var connection = DriverManager.getConnection(database.connectionUrl(), database.user(), database.password());
+         var query = connection.prepareStatement("SELECT persistence_id, sequence_number, writer, write_timestamp,"
+             + " event_ser_manifest, convert_from(event_payload, 'UTF8') FROM event_journal WHERE persistence_id = ?"
+             + " ORDER BY sequence_number")) {
+      for (var id : ids) {
+        out.append("\n== ").append(id).append('\n');
+        query.setString(1, id);
+        try (var rows = query.executeQuery()) {
+          while (rows.next()) {
+            var manifest = rows.getString(5);
+            out.append(rows.getLong(2)).append(' ').append(rows.getString(3)).append(' ')
+                .append(java.time.Instant.ofEpochMilli(rows.getLong(4))).append(' ')
+                .append(manifest.substring(manifest.lastIndexOf('$') + 1)).append(' ').append(rows.getString(6)).append('\n');
+          }
+        }
+      }
+      java.nio.file.Files.writeString(file, out);
+    } catch (SQLException | IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Transfers whose hold is still open (neither settled nor refunded): zero once everything settled. */
   long openHolds() {
     return transfers.values().stream().filter(s -> s.held > 0 && s.settled == 0 && s.refunded == 0).count();
