@@ -23,7 +23,7 @@ public final class WalletBalances {
       change(connection, settled.walletId(), 0, -settled.amount());
     } else if (event instanceof Wallet.HoldRefunded refunded) {
       change(connection, refunded.walletId(), refunded.amount(), -refunded.amount());
-    } // DebitRefused: nothing moved
+    } // DebitRefused, NothingHeld: nothing moved
   }
 
   /** Adds the deltas to the wallet's row, creating it on the wallet's first event (portable SQL). */

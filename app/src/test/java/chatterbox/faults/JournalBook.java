@@ -85,6 +85,7 @@ final class JournalBook {
         }
         case "HoldSettled" -> steps.settled++;
         case "DebitRefused" -> steps.refused++; // nothing moved
+        case "NothingHeld" -> { } // nothing moved
         case "HoldRefunded" -> {
           steps.refunded++;
           add(wallet, amount);

@@ -1,0 +1,144 @@
+package chatterbox.wallet;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.typed.ActorRef;
+import chatterbox.platform.persistence.Database;
+import chatterbox.platform.testing.TestPostgres;
+import chatterbox.wallet.Wallet.Balance;
+import chatterbox.wallet.Wallet.Command;
+import chatterbox.wallet.Wallet.Credited;
+import chatterbox.wallet.Wallet.Debited;
+import chatterbox.wallet.Wallet.Refunded;
+import chatterbox.wallet.Wallet.Settled;
+import com.typesafe.config.ConfigFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Two incarnations of one wallet on the real journal (PostgreSQL), as for a moment after a
+ * partition or a pause: one recovered on a survivor while the old one, not yet stopped, still
+ * writes. The journal's key on (persistence id, sequence number) is what keeps them apart; these
+ * tests check that the wallet never answers past it.
+ */
+class WalletIncarnationsTest {
+
+  private static final AtomicInteger users = new AtomicInteger();
+  private static Database database;
+  private static ActorTestKit testKit;
+
+  @BeforeAll
+  static void start() {
+    database = TestPostgres.freshDatabase("wallets");
+    database.migrate("db/app");
+    testKit = ActorTestKit.create("wallet-incarnations", database.persistenceConfig()
+        .withFallback(ConfigFactory.parseString("akka.actor.provider = local"))
+        .withFallback(ConfigFactory.load()));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (testKit != null) testKit.shutdownTestKit();
+    TestPostgres.drop(database);
+  }
+
+  private static ActorRef<Command> incarnation(String walletId) {
+    return testKit.spawn(Wallet.create(walletId, 100));
+  }
+
+  /** A wallet with 1000 on it and a second incarnation that has recovered that much, and no more. */
+  private record Overlap(String walletId, ActorRef<Command> old, ActorRef<Command> stale) {}
+
+  private static Overlap overlap() {
+    var walletId = "user" + users.incrementAndGet();
+    var old = incarnation(walletId);
+    var credited = testKit.createTestProbe(Credited.class);
+    old.tell(new Wallet.Credit("funding", 1000, credited.ref()));
+    credited.expectMessage(new Credited("funding"));
+    var stale = incarnation(walletId);
+    assertEquals(new Balance(1000, 0), balance(stale), "the second incarnation has recovered");
+    // The old incarnation goes on: it holds 300 for t1, which the second one has not seen.
+    var debited = testKit.createTestProbe(Wallet.DebitReply.class);
+    old.tell(new Wallet.Debit("t1", 300, debited.ref()));
+    debited.expectMessage(new Debited("t1"));
+    return new Overlap(walletId, old, stale);
+  }
+
+  private static Balance balance(ActorRef<Command> wallet) {
+    var probe = testKit.createTestProbe(Balance.class);
+    wallet.tell(new Wallet.GetBalance(probe.ref()));
+    return probe.receiveMessage();
+  }
+
+  @Test
+  void aStaleIncarnationDoesNotSayNothingIsHeldButStopsAndTheNextOneSettlesTheHold() throws SQLException {
+    staleOneStopsAndTheNextOneAnswers(Settled.class, replyTo -> new Wallet.Settle("t1", replyTo), new Settled("t1"),
+        new Balance(700, 0), "HoldSettled");
+  }
+
+  @Test
+  void aStaleIncarnationDoesNotSayNothingIsHeldToARefundEither() throws SQLException {
+    staleOneStopsAndTheNextOneAnswers(Refunded.class, replyTo -> new Wallet.Refund("t1", replyTo), new Refunded("t1"),
+        new Balance(1000, 0), "HoldRefunded");
+  }
+
+  /**
+   * The saga, moved to a survivor, sends {@code step} for t1 to the stale incarnation: it must stop
+   * unanswered, and the retry, reaching a new incarnation, must find the hold and finish it.
+   */
+  private static <R> void staleOneStopsAndTheNextOneAnswers(Class<R> replyType, Function<ActorRef<R>, Command> step,
+                                                           R answer, Balance after, String event) throws SQLException {
+    var overlap = overlap();
+    var replies = testKit.createTestProbe(replyType);
+
+    overlap.stale().tell(step.apply(replies.ref()));
+    replies.expectTerminated(overlap.stale(), Duration.ofSeconds(10));
+    replies.expectNoMessage(Duration.ofMillis(100)); // had it answered, the answer would be here already
+
+    var next = incarnation(overlap.walletId());
+    next.tell(step.apply(replies.ref()));
+    replies.expectMessage(answer);
+    assertEquals(after, balance(next));
+    assertEquals(List.of("FundsCredited", "FundsHeld", event), journal(overlap.walletId()));
+  }
+
+  @Test
+  void onceTheNewIncarnationHasWrittenTheOldOneCanWriteNoMore() throws SQLException {
+    var overlap = overlap();
+    var next = incarnation(overlap.walletId()); // recovers the hold
+    var settled = testKit.createTestProbe(Settled.class);
+    next.tell(new Wallet.Settle("t1", settled.ref()));
+    settled.expectMessage(new Settled("t1"));
+
+    // The old incarnation still believes t1 is on hold: its refund is refused by the journal.
+    var refunded = testKit.createTestProbe(Refunded.class);
+    overlap.old().tell(new Wallet.Refund("t1", refunded.ref()));
+    refunded.expectTerminated(overlap.old(), Duration.ofSeconds(10));
+    refunded.expectNoMessage(Duration.ofMillis(100));
+    assertEquals(List.of("FundsCredited", "FundsHeld", "HoldSettled"), journal(overlap.walletId()));
+  }
+
+  /** The wallet's journal, event kinds in sequence order. */
+  private static List<String> journal(String walletId) throws SQLException {
+    try (var connection = DriverManager.getConnection(database.connectionUrl(), database.user(), database.password());
+         var query = connection.prepareStatement(
+             "SELECT event_ser_manifest FROM event_journal WHERE persistence_id = ? ORDER BY sequence_number")) {
+      query.setString(1, "Wallet|" + walletId);
+      var kinds = new ArrayList<String>();
+      try (var rows = query.executeQuery()) {
+        while (rows.next()) kinds.add(rows.getString(1).substring(rows.getString(1).lastIndexOf('$') + 1));
+      }
+      return kinds;
+    }
+  }
+}
