@@ -13,6 +13,8 @@ import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import akka.persistence.typed.javadsl.ReplyEffect;
 import akka.persistence.typed.javadsl.RetentionCriteria;
 import chatterbox.platform.serialization.JsonSerializable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -235,6 +237,8 @@ public final class Wallet extends EventSourcedBehaviorWithEnforcedReplies<Wallet
 
   // ---- behaviour ------------------------------------------------------------------------------
 
+  private static final Logger log = LoggerFactory.getLogger(Wallet.class);
+
   private final String walletId;
   private final boolean mayGoNegative;
   private final int finishedWindow;
@@ -324,6 +328,8 @@ public final class Wallet extends EventSourcedBehaviorWithEnforcedReplies<Wallet
    */
   private <R> ReplyEffect<Event, State> answerNothingHeld(State state, String transferId, ActorRef<R> replyTo, R answer) {
     if (state.finished().contains(transferId)) return Effect().reply(replyTo, answer);
+    // Rare (a transfer forgotten from the window, or this incarnation stale): worth a line in the log.
+    log.info("Wallet {} has no record of transfer {}: journaling that before answering", walletId, transferId);
     return Effect().persist(new NothingHeld(walletId, transferId)).thenReply(replyTo, newState -> answer);
   }
 
