@@ -1,5 +1,6 @@
 package chatterbox;
 
+import chatterbox.platform.runtime.CommonPool;
 import org.slf4j.LoggerFactory;
 
 import java.util.Map;
@@ -10,6 +11,7 @@ public final class ChatterBoxMain {
   private ChatterBoxMain() {}
 
   public static void main(String[] args) {
+    CommonPool.atLeastTwoThreads(); // first: see there why
     try {
       var app = ChatterBoxApp.start(ChatterBoxApp.config(Map.of()));
       app.system().getWhenTerminated().thenRun(() -> System.exit(0));

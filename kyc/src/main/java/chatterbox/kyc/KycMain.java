@@ -1,5 +1,6 @@
 package chatterbox.kyc;
 
+import chatterbox.platform.runtime.CommonPool;
 import com.typesafe.config.ConfigFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,6 +16,7 @@ public final class KycMain {
   private KycMain() {}
 
   public static void main(String[] args) {
+    CommonPool.atLeastTwoThreads(); // first: see there why
     KycService service;
     try {
       service = KycService.start(ConfigFactory.empty());

@@ -68,6 +68,10 @@ public final class ServiceNode {
 
   /** Starts the actor system named {@code name} journaling to {@code database}. */
   public static <T> ActorSystem<T> startSystem(Behavior<T> guardian, String name, Config config, String root, Database database) {
+    if (!CommonPool.sharesThreads()) {
+      log.warn("The common fork-join pool has one thread, so every async stage starts a thread of its own:"
+          + " call CommonPool.atLeastTwoThreads() first in main, or set -D{}=2", CommonPool.PARALLELISM);
+    }
     var system = ActorSystem.create(guardian, name, database.overlay(config));
     SelfJoin.joinIfConfigured(system, root + ".cluster");
     return system;
