@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { HistoryEvent, HistoryQuery } from '../src/api';
-import { ChatStore, contiguousTop, timelineOf, type RoomEntry } from '../src/chat/store';
+import { ChatStore, contiguousTop, timelineOf, transferFailureText, type RoomEntry } from '../src/chat/store';
 import { GatewayClient } from '../src/gateway/client';
 import { Op } from '../src/gateway/codec';
 import { factory, FakeSocket } from './fakeSocket';
@@ -260,6 +260,17 @@ describe('chat store', () => {
     expect(s.balance).toBe('74.50');
     expect(s.transfer).toMatchObject({ phase: 'done', receipt: { amount: '25.50' } });
     expect(s.rooms.general.notices.map((n) => n.notice.variant)).toEqual(['receipt']);
+  });
+
+  it('keeps the transfer waiting for another CONFIRM when the server is busy', async () => {
+    const socket = await start();
+    socket.dispatch(2, 'TRANSFER_PIN_REQUIRED', { transfer_id: 't1', room: 'general', to: 'baraka', amount: '5.00', expires_at: 'x' });
+    store.confirmTransfer('4826');
+    socket.dispatch(3, 'TRANSFER_FAILED', { transfer_id: 't1', reason: 'busy', message: 'too many transfers under way on this server' });
+    expect(store.getState().transfer).toMatchObject({ phase: 'pin', error: { reason: 'busy' } });
+    expect(transferFailureText(store.getState().transfer!.error!)).toBe('The server is busy: nothing was sent. Confirm again in a moment.');
+    store.confirmTransfer('4826');
+    expect(socket.ops(Op.CONFIRM)).toHaveLength(2);
   });
 
   it('ends the transfer on insufficient funds or a lock, and reports early refusals inline', async () => {

@@ -593,8 +593,8 @@ export class ChatStore {
     const t = this.state.transfer;
     const error = { reason: d.reason, message: d.message, attemptsLeft: d.attempts_left, lockedUntil: d.locked_until };
     if (t && t.transferId === d.transfer_id && t.phase !== 'done') {
-      // A wrong PIN leaves the transfer waiting for another try; anything else ends it.
-      const phase = d.reason === 'wrong_pin' ? 'pin' : 'failed';
+      // A wrong PIN or a busy server leaves the transfer waiting for another try; anything else ends it.
+      const phase = d.reason === 'wrong_pin' || d.reason === 'busy' ? 'pin' : 'failed';
       this.set({ transfer: { ...t, phase, error } });
       return;
     }
@@ -724,6 +724,8 @@ export function transferFailureText(error: { reason: string; message: string; at
       return 'This confirmation expired (60 seconds). Type /send again.';
     case 'unknown_transfer':
       return 'This transfer is no longer waiting for a PIN.';
+    case 'busy':
+      return 'The server is busy: nothing was sent. Confirm again in a moment.';
     case 'unknown_recipient':
     case 'not_in_room':
     case 'invalid_amount':

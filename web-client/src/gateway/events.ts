@@ -87,7 +87,8 @@ export type TransferFailureReason =
   | 'unknown_recipient'
   | 'not_in_room'
   | 'invalid_amount'
-  | 'unavailable';
+  | 'unavailable'
+  | 'busy';
 
 export interface TransferFailedEvent {
   transfer_id: string;

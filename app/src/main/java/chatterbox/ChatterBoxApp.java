@@ -113,7 +113,8 @@ public final class ChatterBoxApp {
         new PinHasher(secrets.getString("pin-key")),
         new SessionTokens(secrets.getString("token-secret"), settings.getDuration("accounts.session-ttl")),
         settings.getDuration("ask-timeout"), clock);
-    var transfers = TransferService.sharded(system, money.getDuration("transfer-reply-timeout"));
+    var transfers = TransferService.sharded(system, money.getDuration("transfer-reply-timeout"),
+        money.getInt("max-transfers-in-flight"));
     var askTimeout = settings.getDuration("ask-timeout");
     var rooms = new RoomService(system, askTimeout);
     var payments = new Payments(accounts, transfers);

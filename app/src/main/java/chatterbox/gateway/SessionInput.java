@@ -5,6 +5,7 @@ import chatterbox.account.Username;
 import chatterbox.metrics.Metrics;
 import chatterbox.room.Room;
 import chatterbox.transfer.Payments;
+import chatterbox.transfer.TransferService;
 import chatterbox.transfer.TransferStatus;
 import chatterbox.wallet.Money;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,6 +15,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -145,9 +147,18 @@ final class SessionInput {
     var id = confirm.transferId();
     var outcome = gateway.payments().pay(username, id, transfer.to(), transfer.amount(), confirm.pin())
         .thenCompose(result -> settle(id, transfer, result));
-    ctx.pipeToSelf(outcome, (settled, failure) -> failure == null ? settled
-        : new Session.ConfirmOutcome(id, false, new Session.Dispatch("TRANSFER_FAILED", Events.transferFailed(id,
-            "unavailable", "the transfer could not be confirmed now; check your transfers before trying again"))));
+    ctx.pipeToSelf(outcome, (settled, failure) -> failure == null ? settled : failedConfirmation(id, failure));
+  }
+
+  /** A busy node started nothing, so the transfer stays pending for another CONFIRM; otherwise its fate is unknown. */
+  static Session.ConfirmOutcome failedConfirmation(String id, Throwable failure) {
+    var cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    if (cause instanceof TransferService.Busy busy) {
+      return new Session.ConfirmOutcome(id, true, new Session.Dispatch("TRANSFER_FAILED",
+          Events.transferFailed(id, "busy", busy.getMessage())));
+    }
+    return new Session.ConfirmOutcome(id, false, new Session.Dispatch("TRANSFER_FAILED", Events.transferFailed(id,
+        "unavailable", "the transfer could not be confirmed now; check your transfers before trying again")));
   }
 
   /** The outcome of a confirmation: a wrong PIN leaves the transfer waiting for another try. */

@@ -166,6 +166,9 @@ public final class TransferRoutes extends AuthenticatedRoutes {
       if (cause instanceof TransferService.TransferIdInUse inUse) {
         return error(StatusCodes.CONFLICT, "transferId", "already used for a different transfer");
       }
+      if (cause instanceof TransferService.Busy busy) {
+        return error(StatusCodes.SERVICE_UNAVAILABLE, "transferId", busy.getMessage());
+      }
       if (cause instanceof TransferService.NoSuchTransfer) {
         return error(StatusCodes.NOT_FOUND, "transferId", "no such transfer");
       }

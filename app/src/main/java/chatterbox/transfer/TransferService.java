@@ -14,6 +14,7 @@ import java.util.function.Consumer;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -23,49 +24,68 @@ import java.util.function.Function;
  *
  * <p>Failures: {@link IllegalArgumentException} for a malformed transfer id, {@link TransferIdInUse}
  * when the id already names a different transfer, {@link NoSuchTransfer} for an id nobody started,
- * and Akka's ask timeout when the entities do not answer at all.
+ * {@link Busy} when this node already has as many transfers under way as it may, and Akka's ask
+ * timeout when the entities do not answer at all.
  */
 public final class TransferService {
 
   public static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofSeconds(3);
+
+  /** chatterbox.money.max-transfers-in-flight's default: about this machine's peak (docs/performance.md). */
+  public static final int DEFAULT_MAX_IN_FLIGHT = 500;
 
   private final Function<String, RecipientRef<Transfer.Command>> transfers;
   private final Wallets wallets;
   private final Scheduler scheduler;
   private final Duration outcomeTimeout;
   private final Duration queryTimeout;
+  private final int maxInFlight;
+  private final AtomicInteger inFlight = new AtomicInteger();
   private volatile Consumer<TransferStatus> onFinished = status -> { };
 
   /**
    * @param outcomeTimeout how long {@link #start} waits for the transfer to finish before it
    *                       answers the transfer's current, unfinished status instead
    * @param queryTimeout   how long a status or balance lookup may take
+   * @param maxInFlight    how many {@link #start} calls may wait at once on this node; more are
+   *                       refused with {@link Busy}
    */
   public TransferService(Function<String, RecipientRef<Transfer.Command>> transfers, Wallets wallets,
-                         Scheduler scheduler, Duration outcomeTimeout, Duration queryTimeout) {
+                         Scheduler scheduler, Duration outcomeTimeout, Duration queryTimeout, int maxInFlight) {
+    if (maxInFlight < 1) throw new IllegalArgumentException("maxInFlight must be at least 1: " + maxInFlight);
     this.transfers = transfers;
     this.wallets = wallets;
     this.scheduler = scheduler;
     this.outcomeTimeout = outcomeTimeout;
     this.queryTimeout = queryTimeout;
+    this.maxInFlight = maxInFlight;
   }
 
   /** The service over the sharded entities; {@link Transfer#init} and {@link Wallet#init} must have run. */
-  public static TransferService sharded(ActorSystem<?> system, Duration outcomeTimeout) {
+  public static TransferService sharded(ActorSystem<?> system, Duration outcomeTimeout, int maxInFlight) {
     var sharding = ClusterSharding.get(system);
     return new TransferService(transferId -> sharding.entityRefFor(Transfer.ENTITY_TYPE_KEY, transferId),
-        Wallets.sharded(system), system.scheduler(), outcomeTimeout, DEFAULT_QUERY_TIMEOUT);
+        Wallets.sharded(system), system.scheduler(), outcomeTimeout, DEFAULT_QUERY_TIMEOUT, maxInFlight);
   }
 
   /**
    * Starts the transfer (or finds it started) and answers its outcome, or its current status if
    * it takes longer than the outcome timeout. Repeating a call with the same id and request is
    * safe: the money moves once.
+   *
+   * <p>Refused with {@link Busy}, starting nothing, while {@code maxInFlight} calls wait already:
+   * past its peak a node gains nothing from more transfers at once, and the journal's queue grows
+   * until its circuit breaker opens and every transfer fails (the transfers benchmark at twice
+   * its peak's users). A refusal is cheap, and the client may try again with the same id.
    */
   public CompletionStage<TransferStatus> start(String transferId, TransferRequest request) {
     var idProblem = TransferIds.problem(transferId);
     if (idProblem.isPresent()) {
       return CompletableFuture.failedFuture(new IllegalArgumentException("transfer id " + idProblem.get()));
+    }
+    if (inFlight.incrementAndGet() > maxInFlight) {
+      inFlight.decrementAndGet();
+      return CompletableFuture.failedFuture(new Busy());
     }
     // A repeated Start joins the callers waiting for the outcome: safe to send again.
     CompletionStage<Transfer.StartReply> reply = RetryingAsk.ask(transfers.apply(transferId),
@@ -78,6 +98,7 @@ public final class TransferService {
             ? CompletableFuture.failedFuture(new TransferIdInUse(mismatch.message()))
             : CompletableFuture.completedFuture((TransferStatus) answer))
         .whenComplete((status, failure) -> {
+          inFlight.decrementAndGet();
           if (status != null && status.finished()) onFinished.accept(status);
         });
   }
@@ -110,6 +131,13 @@ public final class TransferService {
   public static final class TransferIdInUse extends RuntimeException {
     public TransferIdInUse(String message) {
       super(message);
+    }
+  }
+
+  /** This node has as many transfers under way as it may; nothing was started (HTTP 503, gateway "busy"). */
+  public static final class Busy extends RuntimeException {
+    public Busy() {
+      super("too many transfers under way on this server: nothing was sent; try again in a moment");
     }
   }
 

@@ -58,7 +58,8 @@ class TransferServiceTest {
   }
 
   private TransferService service(Function<String, RecipientRef<Transfer.Command>> transfers, Duration outcomeTimeout) {
-    return new TransferService(transfers, wallets::get, testKit.system().scheduler(), outcomeTimeout, Duration.ofSeconds(3));
+    return new TransferService(transfers, wallets::get, testKit.system().scheduler(), outcomeTimeout, Duration.ofSeconds(3),
+        TransferService.DEFAULT_MAX_IN_FLIGHT);
   }
 
   private static <T> T await(CompletionStage<T> stage) throws Exception {
@@ -111,6 +112,21 @@ class TransferServiceTest {
 
     assertEquals(Stage.DEBITING, pending.stage());
     assertFalse(pending.finished());
+  }
+
+  @Test
+  void aStartBeyondTheInFlightLimitIsRefusedAsBusyAndStartsNothingUntilOneFinishes() throws Exception {
+    wallets.put("stuck", testKit.<Wallet.Command>createTestProbe().ref()); // never answers: t1 stays under way
+    var service = new TransferService(this::transfer, wallets::get, testKit.system().scheduler(), Duration.ofSeconds(2),
+        Duration.ofSeconds(3), 1);
+
+    var first = service.start("t1", TransferRequest.payment("stuck", "bob", 300, "stuck"));
+    assertInstanceOf(TransferService.Busy.class, failureOf(service.start("t2", PAYMENT)));
+    assertFalse(transfers.containsKey("t2"), "no entity was asked about the refused transfer");
+    assertEquals(new Wallet.Balance(1000, 0), await(service.balance("alice")));
+
+    assertEquals(Stage.DEBITING, await(first).stage()); // answered after its outcome timeout: room again
+    assertEquals(Stage.COMPLETED, await(service.start("t2", PAYMENT)).stage());
   }
 
   @Test
