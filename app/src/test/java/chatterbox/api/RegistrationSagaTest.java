@@ -4,7 +4,6 @@ import chatterbox.testing.TestPeople;
 import chatterbox.testing.TestStack;
 import org.junit.jupiter.api.Test;
 
-import java.net.ServerSocket;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -15,10 +14,7 @@ class RegistrationSagaTest {
 
   @Test
   void signUpWaitsForKycAndCompletesOnRetry() throws Exception {
-    int kycPort;
-    try (var socket = new ServerSocket(0)) {
-      kycPort = socket.getLocalPort();
-    }
+    int kycPort = chatterbox.testing.AppNodeProcess.freePort(); // nothing listens there until the test starts KYC
     try (var stack = TestStack.withoutKyc(kycPort, Map.of("chatterbox.kyc.attempts", 2))) {
       var api = stack.api();
       var zuri = TestPeople.person(TestPeople.uniqueName("zuri"));

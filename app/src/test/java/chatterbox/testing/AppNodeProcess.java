@@ -155,11 +155,26 @@ public final class AppNodeProcess implements AutoCloseable {
     process.close();
   }
 
-  private static int freePort() {
-    try (var socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+  private static final int PORTS_FROM = 20_000;
+  private static final int PORTS = 12_000; // up to 32,000: below Linux's ephemeral range (32,768 up)
+  private static final java.util.concurrent.atomic.AtomicInteger nextPort =
+      new java.util.concurrent.atomic.AtomicInteger(new java.util.Random().nextInt(PORTS));
+
+  /**
+   * A free port below the kernel's ephemeral range. A port found by binding port 0 comes from
+   * that range, where any outgoing connection (to PostgreSQL, between nodes) may take it before
+   * the node binds it: ClusterTest once failed with "Address already in use" so. Each port is
+   * handed out once per test JVM.
+   */
+  public static int freePort() {
+    for (int tries = 0; tries < PORTS; tries++) {
+      int port = PORTS_FROM + Math.floorMod(nextPort.getAndIncrement(), PORTS);
+      try (var socket = new ServerSocket(port)) {
+        return socket.getLocalPort();
+      } catch (IOException taken) {
+        // in use: try the next one
+      }
     }
+    throw new UncheckedIOException(new IOException("no free port in " + PORTS_FROM + "-" + (PORTS_FROM + PORTS)));
   }
 }
