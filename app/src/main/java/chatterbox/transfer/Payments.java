@@ -44,6 +44,8 @@ public final class Payments {
   public CompletionStage<Result> pay(String payer, String transferId, String rawPayee, long amount, String pin) {
     var payee = Username.normalize(rawPayee);
     if (payee.equals(payer)) return CompletableFuture.completedFuture(new SelfPayment());
+    // Refused before the lookups and the PIN check: a busy node spends as little as it can on it.
+    if (transfers.busy()) return CompletableFuture.failedFuture(new TransferService.Busy());
     return accounts.isActive(payee).thenCompose(exists -> {
       if (!exists) return CompletableFuture.completedFuture(new UnknownRecipient());
       return accounts.verifyPin(payer, pin).thenCompose(check -> {

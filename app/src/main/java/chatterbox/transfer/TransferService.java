@@ -103,6 +103,11 @@ public final class TransferService {
         });
   }
 
+  /** True while {@link #start} would refuse with {@link Busy}: lets callers skip work before it (a PIN check). */
+  public boolean busy() {
+    return inFlight.get() >= maxInFlight;
+  }
+
   /** Told of each answer of {@link #start} that is a final outcome (for metrics). */
   public void onFinished(Consumer<TransferStatus> listener) {
     this.onFinished = listener;

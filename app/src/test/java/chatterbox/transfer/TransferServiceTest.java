@@ -24,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /** The facade over unsharded entities: what callers get back, and when. */
@@ -121,11 +122,13 @@ class TransferServiceTest {
         Duration.ofSeconds(3), 1);
 
     var first = service.start("t1", TransferRequest.payment("stuck", "bob", 300, "stuck"));
+    assertTrue(service.busy());
     assertInstanceOf(TransferService.Busy.class, failureOf(service.start("t2", PAYMENT)));
     assertFalse(transfers.containsKey("t2"), "no entity was asked about the refused transfer");
     assertEquals(new Wallet.Balance(1000, 0), await(service.balance("alice")));
 
     assertEquals(Stage.DEBITING, await(first).stage()); // answered after its outcome timeout: room again
+    assertFalse(service.busy());
     assertEquals(Stage.COMPLETED, await(service.start("t2", PAYMENT)).stage());
   }
 

@@ -33,6 +33,7 @@ import static io.gatling.javaapi.http.HttpDsl.ws;
 public class TransfersSimulation extends Simulation {
   private static final Duration RESTING_POLL = Duration.ofMillis(100);
   private static final Duration UNSEEDED_POLL = Duration.ofMillis(500);
+  private static final Duration BUSY_BACKOFF = Duration.ofSeconds(1);
 
   private final TransferLoad load = new TransferLoad();
   private final TransferLadder ladder = new TransferLadder(Bench.intProp("bench.transfers.startUsers", 8),
@@ -49,7 +50,7 @@ public class TransfersSimulation extends Simulation {
 
   /** One transfer, counted by the load if it ends while a window is open. */
   private static ChainBuilder transfer(TransferLoad load) {
-    return exec(s -> s.markAsSucceeded().remove("tid").set("nonce", UUID.randomUUID().toString()))
+    return exec(s -> s.markAsSucceeded().remove("tid").remove("reason").set("nonce", UUID.randomUUID().toString()))
         .group("transfer").on(
             exec(ws("send").sendText("{\"op\":3,\"d\":{\"room\":\"#{room}\",\"text\":\"/send #{peer} 0.01\",\"nonce\":\"#{nonce}\"}}")
                 .await(Bench.AWAIT).on(ws.checkTextMessage("TRANSFER_PIN_REQUIRED")
@@ -59,8 +60,10 @@ public class TransfersSimulation extends Simulation {
                 exec(ws("confirm").sendText("{\"op\":4,\"d\":{\"transfer_id\":\"#{tid}\",\"pin\":\"" + Bench.PIN + "\"}}")
                     .await(Bench.AWAIT).on(ws.checkTextMessage("TRANSFER_RECEIPT")
                         .matching(jsonPath("$.d.transfer_id").isEL("#{tid}"), jsonPath("$.t").in("TRANSFER_RECEIPT", "TRANSFER_FAILED"))
-                        .check(jsonPath("$.t").is("TRANSFER_RECEIPT"))))))
-        .exec(load::counted);
+                        .check(jsonPath("$.d.reason").optional().saveAs("reason"), jsonPath("$.t").is("TRANSFER_RECEIPT"))))))
+        .exec(load::counted)
+        // As a client should when told the node is busy (nothing was sent): wait before the next one.
+        .doIf(s -> "busy".equals(s.getString("reason"))).then(pause(BUSY_BACKOFF));
   }
 
   private final ScenarioBuilder transfers = scenario("transfers")
