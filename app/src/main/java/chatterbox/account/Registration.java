@@ -1,5 +1,6 @@
 package chatterbox.account;
 
+import chatterbox.platform.runtime.Failures;
 import chatterbox.platform.identity.FullName;
 import chatterbox.platform.identity.NationalId;
 import org.slf4j.Logger;
@@ -73,7 +74,7 @@ public final class Registration {
           case CONFLICT, ERASED -> CompletableFuture.completedFuture((Outcome) new UsernameTaken());
         })
         .exceptionally(e -> {
-          var cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+          var cause = Failures.cause(e);
           if (cause instanceof KycClient.KycUnavailable unavailable) {
             log.warn("Registration of {} waits for KYC: {}", username, unavailable.getMessage());
             return new KycUnavailable(unavailable.getMessage());

@@ -1,5 +1,6 @@
 package chatterbox.gateway;
 
+import chatterbox.platform.runtime.Failures;
 import akka.actor.typed.javadsl.ActorContext;
 import chatterbox.account.Username;
 import chatterbox.metrics.Metrics;
@@ -15,7 +16,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -152,7 +152,7 @@ final class SessionInput {
 
   /** A busy node started nothing, so the transfer stays pending for another CONFIRM; otherwise its fate is unknown. */
   static Session.ConfirmOutcome failedConfirmation(String id, Throwable failure) {
-    var cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    var cause = Failures.cause(failure);
     if (cause instanceof TransferService.Busy busy) {
       return new Session.ConfirmOutcome(id, true, new Session.Dispatch("TRANSFER_FAILED",
           Events.transferFailed(id, "busy", busy.getMessage())));

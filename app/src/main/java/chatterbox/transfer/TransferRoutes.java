@@ -1,5 +1,6 @@
 package chatterbox.transfer;
 
+import chatterbox.platform.runtime.Failures;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.server.Route;
 import java.util.function.Function;
@@ -162,7 +163,7 @@ public final class TransferRoutes extends AuthenticatedRoutes {
     return onComplete(stage, result -> {
       if (result.isSuccess()) return inner.apply(result.get());
       var failure = result.failed().get();
-      var cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+      var cause = Failures.cause(failure);
       if (cause instanceof TransferService.TransferIdInUse inUse) {
         return error(StatusCodes.CONFLICT, "transferId", "already used for a different transfer");
       }

@@ -1,5 +1,6 @@
 package chatterbox.transfer;
 
+import chatterbox.platform.runtime.Failures;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.RecipientRef;
 import akka.actor.typed.Scheduler;
@@ -11,7 +12,6 @@ import chatterbox.wallet.Wallets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -128,8 +128,7 @@ public final class TransferService {
   }
 
   private static boolean isTimeout(Throwable failure) {
-    var cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-    return cause instanceof TimeoutException;
+    return Failures.cause(failure) instanceof TimeoutException;
   }
 
   /** The transfer id already names a different transfer (HTTP 409). */
