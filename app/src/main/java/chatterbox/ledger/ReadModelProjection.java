@@ -25,10 +25,10 @@ import java.util.List;
  */
 public final class ReadModelProjection {
 
-  /** Applies one event to the read model's tables, on the batch's connection. */
+  /** Applies a batch of events, in journal order, to the read model's tables, on the batch's connection. */
   @FunctionalInterface
   public interface EventWriter<E> {
-    void write(Connection connection, E event) throws SQLException;
+    void write(Connection connection, List<E> events) throws SQLException;
   }
 
   private ReadModelProjection() {}
@@ -50,7 +50,7 @@ public final class ReadModelProjection {
                 session.withConnection(connection -> {
                   ProjectionFence.claim(connection, projectionId, offsetOf(envelopes.get(0)),
                       offsetOf(envelopes.get(envelopes.size() - 1)));
-                  for (var envelope : envelopes) writer.write(connection, envelope.event());
+                  writer.write(connection, envelopes.stream().map(EventEnvelope::event).toList());
                   return null;
                 });
               }

@@ -42,8 +42,8 @@ class IdleUnfinishedTransfersTest {
     var at = Instant.now().minus(ago);
     jdbc.transaction(connection -> {
       TransferHistory.write(connection,
-          new Transfer.TransferRequested(transferId, TransferRequest.payment("ann", "bo", 100, "ann"), at));
-      if (laterEvent != null) TransferHistory.write(connection, laterEvent.apply(at));
+          List.of(new Transfer.TransferRequested(transferId, TransferRequest.payment("ann", "bo", 100, "ann"), at)));
+      if (laterEvent != null) TransferHistory.write(connection, List.of(laterEvent.apply(at)));
       return null;
     }).toCompletableFuture().join();
   }

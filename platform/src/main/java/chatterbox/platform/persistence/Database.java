@@ -2,11 +2,14 @@ package chatterbox.platform.persistence;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.Map;
 
 /**
@@ -86,6 +89,26 @@ public record Database(String url, String user, String password, String schema, 
   public void migrate(String serviceMigrations) {
     migrate("flyway_journal_history", "db/journal/" + dialect().folder());
     migrate("flyway_schema_history", serviceMigrations + "/common", serviceMigrations + "/" + dialect().folder());
+    if (dialect() == Dialect.POSTGRES) warnIfAutovacuumOff();
+  }
+
+  /**
+   * The journal grows fast and only ever at the end; the read side's tag queries need the
+   * planner's statistics of it to stay fresh. With autovacuum off nothing analyzes the tables, and
+   * the planner keeps plans made for an empty journal: the transfers benchmark saw single tag
+   * queries take 11 to 50 seconds, and the projections fall minutes behind.
+   */
+  private void warnIfAutovacuumOff() {
+    try (var connection = DriverManager.getConnection(connectionUrl(), user, password);
+         var statement = connection.createStatement();
+         var row = statement.executeQuery("SHOW autovacuum")) {
+      if (row.next() && !"on".equals(row.getString(1))) {
+        log.warn("PostgreSQL at {} runs with autovacuum off: nothing keeps the planner's statistics of the journal "
+            + "fresh, and the read models' queries slow down as it grows (docs/deployment.md). Turn it on.", redactedUrl());
+      }
+    } catch (SQLException e) {
+      log.warn("Could not ask PostgreSQL whether autovacuum is on: {}", e.getMessage());
+    }
   }
 
   private void migrate(String historyTable, String... locations) {
@@ -112,27 +135,42 @@ public record Database(String url, String user, String password, String schema, 
   }
 
   /**
-   * The akka-persistence-jdbc configuration for this database: journal, snapshots and the read
-   * journal share one connection pool.
+   * The akka-persistence-jdbc configuration for this database: the journal and snapshots share one
+   * connection pool ({@code pool-size} connections); the read journal (tag queries, history reads)
+   * has its own, half that size.
+   *
+   * <p>On PostgreSQL the read journal's connections plan every query with its actual values
+   * ({@code prepareThreshold=0}) instead of caching a generic plan per connection. The tag query's
+   * best plan depends on where its window lies; a generic plan made while the journal was empty
+   * (every new database starts so) scanned all of {@code event_tag} once per journal row of the
+   * window, and stayed cached until the next ANALYZE: single queries took 2 to 14 seconds in the
+   * transfers benchmark's first minute, and forever with autovacuum off. Planning costs well under a
+   * millisecond, a few times a second; the journal's writes keep their prepared statements.
    */
   public Config persistenceConfig() {
     var dialect = dialect();
-    Map<String, Object> db = Map.of(
-        "url", connectionUrl(),
-        "user", user,
-        "password", password,
-        "driver", dialect.driver,
-        "numThreads", poolSize,
-        "maxConnections", poolSize,
-        "minConnections", Math.min(2, poolSize));
+    var queriesUrl = connectionUrl() + (dialect == Dialect.POSTGRES ? "&prepareThreshold=0" : "");
     return ConfigFactory.parseMap(Map.of(
             "akka.persistence.journal.plugin", "jdbc-journal",
             "akka.persistence.snapshot-store.plugin", "jdbc-snapshot-store",
             "akka-persistence-jdbc.shared-databases.slick.profile", dialect.slickProfile,
+            "akka-persistence-jdbc.shared-databases.queries.profile", dialect.slickProfile,
             "jdbc-journal.use-shared-db", "slick",
             "jdbc-snapshot-store.use-shared-db", "slick",
-            "jdbc-read-journal.use-shared-db", "slick"))
-        .withValue("akka-persistence-jdbc.shared-databases.slick.db", ConfigValueFactory.fromMap(db));
+            "jdbc-read-journal.use-shared-db", "queries"))
+        .withValue("akka-persistence-jdbc.shared-databases.slick.db", pool(connectionUrl(), poolSize))
+        .withValue("akka-persistence-jdbc.shared-databases.queries.db", pool(queriesUrl, Math.max(2, poolSize / 2)));
+  }
+
+  private ConfigValue pool(String connectionUrl, int size) {
+    return ConfigValueFactory.fromMap(Map.of(
+        "url", connectionUrl,
+        "user", user,
+        "password", password,
+        "driver", dialect().driver,
+        "numThreads", size,
+        "maxConnections", size,
+        "minConnections", Math.min(2, size)));
   }
 
   /** Applies {@link #persistenceConfig()} on top of a service's configuration. */

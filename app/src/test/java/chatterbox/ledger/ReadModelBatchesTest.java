@@ -1,0 +1,127 @@
+package chatterbox.ledger;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import chatterbox.platform.persistence.BlockingJdbc;
+import chatterbox.platform.persistence.Database;
+import chatterbox.platform.testing.TestPostgres;
+import chatterbox.transfer.Transfer;
+import chatterbox.transfer.TransferRequest;
+import chatterbox.wallet.Wallet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The read models' writers fold a batch of events into one change per row: the rows must end as
+ * if each event had been applied on its own, in journal order, whatever the batches' cut.
+ */
+class ReadModelBatchesTest {
+
+  private static final ActorTestKit testKit = ActorTestKit.create();
+  private static Database database;
+  private static BlockingJdbc jdbc;
+
+  @BeforeAll
+  static void schema() {
+    database = TestPostgres.freshDatabase("batches");
+    database.migrate("db/app");
+    jdbc = BlockingJdbc.create(testKit.system(), database, "batches-test");
+  }
+
+  @AfterAll
+  static void drop() {
+    testKit.shutdownTestKit();
+    TestPostgres.drop(database);
+  }
+
+  private static void walletBatch(Wallet.Event... events) {
+    jdbc.transaction(connection -> {
+      WalletBalances.write(connection, List.of(events));
+      return null;
+    }).toCompletableFuture().join();
+  }
+
+  private static void transferBatch(Transfer.Event... events) {
+    jdbc.transaction(connection -> {
+      TransferHistory.write(connection, List.of(events));
+      return null;
+    }).toCompletableFuture().join();
+  }
+
+  /** wallet id -> [balance, held] */
+  private static Map<String, List<Long>> balances() {
+    return jdbc.transaction(connection -> {
+      var rows = new HashMap<String, List<Long>>();
+      try (var query = connection.prepareStatement("SELECT wallet_id, balance, held FROM wallet_balance");
+           var result = query.executeQuery()) {
+        while (result.next()) rows.put(result.getString(1), List.of(result.getLong(2), result.getLong(3)));
+      }
+      return rows;
+    }).toCompletableFuture().join();
+  }
+
+  @Test
+  void aBatchAddsUpEachWalletsEventsIntoItsRow() {
+    walletBatch(new Wallet.FundsCredited("ann", "grant-ann", 1_000));
+    walletBatch(
+        new Wallet.FundsHeld("ann", "t1", 300),
+        new Wallet.FundsCredited("bo", "t1", 300),
+        new Wallet.HoldSettled("ann", "t1", 300),
+        new Wallet.FundsHeld("ann", "t2", 200),
+        new Wallet.DebitRefused("ann", "t3", 5_000),
+        new Wallet.NothingHeld("bo", "t4"),
+        // first seen here, and back to nothing within the batch: the row still appears, at zero
+        new Wallet.FundsHeld("cy", "t5", 70),
+        new Wallet.HoldRefunded("cy", "t5", 70));
+    walletBatch(new Wallet.FundsCredited("bo", "t6", 5), new Wallet.HoldSettled("ann", "t2", 200));
+
+    assertEquals(Map.of(
+            "ann", List.of(1_000L - 300 - 200, 0L),
+            "bo", List.of(305L, 0L),
+            "cy", List.of(0L, 0L)),
+        balances());
+  }
+
+  @Test
+  void aBatchLeavesEachTransferAtItsLatestStage() {
+    var t0 = Instant.parse("2026-11-26T10:00:00Z");
+    var request = TransferRequest.payment("dee", "eve", 40, "dee");
+    transferBatch(
+        new Transfer.TransferRequested("h1", request, t0),
+        new Transfer.FundsDebited("h1", t0.plusSeconds(1)),
+        new Transfer.TransferRequested("h2", request, t0.plusSeconds(2)));
+    transferBatch(
+        new Transfer.RecipientCredited("h1", t0.plusSeconds(3)),
+        new Transfer.DebitSettled("h1", t0.plusSeconds(4)),
+        new Transfer.TransferRejected("h2", Transfer.INSUFFICIENT_FUNDS, t0.plusSeconds(5)),
+        new Transfer.TransferRequested("h3", request, t0.plusSeconds(6)),
+        new Transfer.TransferRejected("h3", Transfer.INSUFFICIENT_FUNDS, t0.plusSeconds(7)),
+        new Transfer.TransferRequested("h4", request, t0.plusSeconds(8)),
+        new Transfer.FundsDebited("h4", t0.plusSeconds(9)));
+
+    var history = new Ledger(jdbc).history("dee", 10, 0).toCompletableFuture().join().stream()
+        .collect(Collectors.toMap(Ledger.HistoryEntry::transferId, entry -> entry));
+    assertEquals(4, history.size());
+    expect(history.get("h1"), "completed", null, t0, t0.plusSeconds(4));
+    expect(history.get("h2"), "rejected", Transfer.INSUFFICIENT_FUNDS, t0.plusSeconds(2), t0.plusSeconds(5));
+    expect(history.get("h3"), "rejected", Transfer.INSUFFICIENT_FUNDS, t0.plusSeconds(6), t0.plusSeconds(7));
+    expect(history.get("h4"), "crediting", null, t0.plusSeconds(8), t0.plusSeconds(9));
+    assertEquals(List.of(40L, 40L, 40L, 40L), history.values().stream().map(Ledger.HistoryEntry::amount).toList());
+  }
+
+  private static void expect(Ledger.HistoryEntry entry, String status, String reason, Instant requestedAt, Instant updatedAt) {
+    assertEquals(status, entry.status(), entry.transferId() + " status");
+    assertEquals(reason, entry.reason(), entry.transferId() + " reason");
+    assertEquals(requestedAt, entry.requestedAt().truncatedTo(ChronoUnit.MILLIS), entry.transferId() + " requested at");
+    assertEquals(updatedAt, entry.updatedAt().truncatedTo(ChronoUnit.MILLIS), entry.transferId() + " updated at");
+  }
+}
