@@ -36,7 +36,9 @@ import java.util.regex.Pattern;
 
 /**
  * One transfer of money between two wallets (entity id: the client-chosen transfer id), run as a
- * saga: debit the payer (the money goes on hold), credit the payee, settle the payer's hold.
+ * saga: debit the payer (the money goes on hold), then credit the payee and settle the payer's hold
+ * at once (two wallets, two writes side by side: a credit is never refused, so once the debit holds
+ * the money the transfer can only complete, and the hold need not outlive the credit).
  *
  * <p>What it guarantees:
  * <ul>
@@ -202,7 +204,7 @@ public final class Transfer extends EventSourcedBehaviorWithEnforcedReplies<Tran
     TransferStatus status();
   }
 
-  /** Waiting for a wallet to carry out a step. */
+  /** Waiting for a wallet (or two) to carry out a step. */
   public sealed interface InFlight extends Requested {}
 
   public sealed interface Finished extends Requested {}
@@ -214,6 +216,7 @@ public final class Transfer extends EventSourcedBehaviorWithEnforcedReplies<Tran
     }
   }
 
+  /** The payer's money is on hold: crediting the payee and settling the payer's hold, both at once. */
   public record Crediting(Details transfer) implements InFlight {
     @Override
     public TransferStatus status() {
@@ -221,6 +224,11 @@ public final class Transfer extends EventSourcedBehaviorWithEnforcedReplies<Tran
     }
   }
 
+  /**
+   * Credited, the hold not settled yet. Only recovered from journals written before credit and
+   * settle ran side by side (they wrote {@link RecipientCredited} alone); now both events are
+   * written together.
+   */
   public record Settling(Details transfer) implements InFlight {
     @Override
     public TransferStatus status() {
@@ -265,6 +273,8 @@ public final class Transfer extends EventSourcedBehaviorWithEnforcedReplies<Tran
   private final List<ActorRef<StartReply>> waitingForOutcome = new ArrayList<>();
   private long step; // numbers the steps begun by this incarnation, so stale timeouts are ignored
   private int attempt; // attempts at the current step
+  private boolean credited; // while Crediting: the payee's wallet has answered the credit
+  private boolean settled; // while Crediting: the payer's wallet has answered the settle
   private boolean stopRequested;
 
   private Transfer(String transferId, Wallets wallets, Settings settings, ActorRef<ClusterSharding.ShardCommand> shard,
@@ -297,7 +307,14 @@ public final class Transfer extends EventSourcedBehaviorWithEnforcedReplies<Tran
         .onCommand(DebitAccepted.class, (debiting, accepted) -> advance(debiting, new FundsDebited(transferId, clock.instant())))
         .onCommand(DebitRefused.class, this::reject);
     builder.forStateType(Crediting.class)
-        .onCommand(CreditAccepted.class, (crediting, accepted) -> advance(crediting, new RecipientCredited(transferId, clock.instant())));
+        .onCommand(CreditAccepted.class, (crediting, accepted) -> {
+          credited = true;
+          return settled ? completeBoth(crediting) : Effect().noReply();
+        })
+        .onCommand(SettleAccepted.class, (crediting, accepted) -> {
+          settled = true;
+          return credited ? completeBoth(crediting) : Effect().noReply();
+        });
     builder.forStateType(Settling.class)
         .onCommand(SettleAccepted.class, (settling, accepted) -> complete(settling, new DebitSettled(transferId, clock.instant())));
 
@@ -381,10 +398,28 @@ public final class Transfer extends EventSourcedBehaviorWithEnforcedReplies<Tran
    */
   private ReplyEffect<Event, State> complete(Settling state, DebitSettled settled) {
     answerWaiting(eventHandler().apply(state, settled));
-    return finish(settled); // answers no one again: the waiting list is empty now
+    return finish(List.of(settled)); // answers no one again: the waiting list is empty now
+  }
+
+  /**
+   * Both wallets have answered the credit and the settle: as {@link #complete}, the callers learn
+   * the outcome now, and the two results are written together (one atomic write: both or neither;
+   * if lost, recovery repeats both steps, which the wallets answer without change).
+   */
+  private ReplyEffect<Event, State> completeBoth(Crediting state) {
+    var now = clock.instant();
+    List<Event> results = List.of(new RecipientCredited(transferId, now), new DebitSettled(transferId, now));
+    State completed = state;
+    for (var result : results) completed = eventHandler().apply(completed, result);
+    answerWaiting(completed);
+    return finish(results);
   }
 
   private ReplyEffect<Event, State> finish(Event outcome) {
+    return finish(List.of(outcome));
+  }
+
+  private ReplyEffect<Event, State> finish(List<Event> outcome) {
     var persisted = Effect().persist(outcome).thenRun(this::answerWaiting);
     // If the shard already asked us to stop, it is waiting for exactly that; otherwise ask it to passivate us.
     return (stopRequested ? persisted.thenStop() : persisted.thenRun(finished -> passivate())).thenNoReply();
@@ -426,6 +461,8 @@ public final class Transfer extends EventSourcedBehaviorWithEnforcedReplies<Tran
   private void beginStep(State state) {
     step++;
     attempt = 0;
+    credited = false;
+    settled = false;
     timers.cancel(RETRY_TIMER);
     sendStep(state);
   }
@@ -439,15 +476,21 @@ public final class Transfer extends EventSourcedBehaviorWithEnforcedReplies<Tran
           reply -> reply instanceof Wallet.InsufficientFunds refused
               ? new DebitRefused(refused.balance()) : new DebitAccepted());
     } else if (state instanceof Crediting crediting) {
+      // A retry repeats only what is still unanswered.
       var request = crediting.transfer().request();
-      askWallet(request.to(), Wallet.Credited.class,
-          replyTo -> new Wallet.Credit(transferId, request.amount(), replyTo),
-          credited -> new CreditAccepted());
+      if (!credited) {
+        askWallet(request.to(), Wallet.Credited.class,
+            replyTo -> new Wallet.Credit(transferId, request.amount(), replyTo),
+            answer -> new CreditAccepted());
+      }
+      if (!settled) askSettle(request.from());
     } else if (state instanceof Settling settling) {
-      askWallet(settling.transfer().request().from(), Wallet.Settled.class,
-          replyTo -> new Wallet.Settle(transferId, replyTo),
-          settled -> new SettleAccepted());
+      askSettle(settling.transfer().request().from());
     }
+  }
+
+  private void askSettle(String payer) {
+    askWallet(payer, Wallet.Settled.class, replyTo -> new Wallet.Settle(transferId, replyTo), answer -> new SettleAccepted());
   }
 
   private <R> void askWallet(String walletId, Class<R> replyClass,

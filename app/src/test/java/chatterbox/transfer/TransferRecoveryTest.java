@@ -133,12 +133,13 @@ class TransferRecoveryTest {
   }
 
   @Test
-  void aRestartWhileCreditingResumesWithTheCredit() {
+  void aRestartWhileCreditingResumesWithTheCreditAndTheSettle() {
     var transfer = restartableTransfer();
     var started = transfer.runCommand(new Transfer.Start(PAYMENT, caller.ref()));
     assertEquals(List.of(Transfer.TransferRequested.class), started.events().stream().map(Object::getClass).toList());
     answerDebit(alice);
     bob.expectMessageClass(Wallet.Credit.class); // unanswered: the node goes down now
+    alice.expectMessageClass(Wallet.Settle.class); // sent with the credit, unanswered too
 
     var recovered = transfer.restart().state();
 
@@ -160,12 +161,13 @@ class TransferRecoveryTest {
     transfer.persistenceTestKit().failNextPersisted();
     answerDebit(alice);
     answerCredit(bob); // bob's wallet applied the credit; its answer reaches nobody
+    answerSettle(alice); // likewise alice's settle, sent with the credit
 
     var recovered = transfer.restart().state();
 
     assertInstanceOf(Transfer.Debiting.class, recovered, "the lost result's step is the one repeated");
     answerDebit(alice); // a real wallet answers a repeated debit without debiting again (WalletTest)
-    answerCredit(bob); // likewise the repeated credit
+    answerCredit(bob); // likewise the repeated credit and settle
     answerSettle(alice);
     shard.expectMessageClass(ClusterSharding.Passivate.class);
     assertInstanceOf(Transfer.Completed.class, transfer.getState());
@@ -174,20 +176,21 @@ class TransferRecoveryTest {
   }
 
   @Test
-  void aCompletionIsAnsweredOnceSettledAndALostLastEventIsMadeUpByRecovery() throws InterruptedException {
+  void aCompletionIsAnsweredOnceBothWalletsAreDoneAndALostLastWriteIsMadeUpByRecovery() throws InterruptedException {
     var transfer = restartableTransfer();
     transfer.runCommand(new Transfer.Start(PAYMENT, caller.ref()));
     answerDebit(alice);
+    // The debit's answer reaches the saga through an ask's own actor: wait until it is journaled.
+    for (int i = 0; i < 100 && !(transfer.getState() instanceof Transfer.Crediting); i++) Thread.sleep(20);
+    assertInstanceOf(Transfer.Crediting.class, transfer.getState());
+    transfer.persistenceTestKit().failNextPersisted(); // RecipientCredited and DebitSettled will not be written
     answerCredit(bob);
-    // The credit's answer reaches the saga through an ask's own actor: wait until it is journaled.
-    for (int i = 0; i < 100 && !(transfer.getState() instanceof Transfer.Settling); i++) Thread.sleep(20);
-    assertInstanceOf(Transfer.Settling.class, transfer.getState());
-    transfer.persistenceTestKit().failNextPersisted(); // DebitSettled will not be written
     answerSettle(alice);
     assertEquals(Stage.COMPLETED, ((TransferStatus) caller.receiveMessage()).stage(), "answered once both wallets are done");
 
-    assertInstanceOf(Transfer.Settling.class, transfer.restart().state());
-    answerSettle(alice); // settled again: the wallet has no hold left and changes nothing
+    assertInstanceOf(Transfer.Crediting.class, transfer.restart().state(), "neither result was written");
+    answerCredit(bob); // credited and settled again: the wallets recognise the transfer and change nothing
+    answerSettle(alice);
     shard.expectMessageClass(ClusterSharding.Passivate.class);
     assertInstanceOf(Transfer.Completed.class, transfer.getState());
   }
@@ -248,10 +251,59 @@ class TransferRecoveryTest {
     debit.replyTo().tell(new Wallet.Debited("t1"));
     // A step goes out only after the previous one is journaled: once a wallet sees it, the saga is there.
     var credit = bob.expectMessageClass(Wallet.Credit.class);
+    var settle = alice.expectMessageClass(Wallet.Settle.class); // sent with the credit, not after it
     assertEquals(Stage.CREDITING, status(t1).stage());
     credit.replyTo().tell(new Wallet.Credited("t1"));
-    alice.expectMessageClass(Wallet.Settle.class);
-    assertEquals(Stage.SETTLING, status(t1).stage());
+    assertEquals(Stage.CREDITING, status(t1).stage(), "one of the two answers is not the end of the step");
+    caller.expectNoMessage(Duration.ofMillis(100));
+    settle.replyTo().tell(new Wallet.Settled("t1"));
+    assertEquals(Stage.COMPLETED, ((TransferStatus) caller.receiveMessage()).stage());
+  }
+
+  @Test
+  void theSettleMayBeAnsweredBeforeTheCreditAndTheTransferWaitsForBoth() {
+    var transfer = restartableTransfer();
+    transfer.runCommand(new Transfer.Start(PAYMENT, caller.ref()));
+    answerDebit(alice);
+    var credit = bob.expectMessageClass(Wallet.Credit.class);
+    answerSettle(alice);
+    caller.expectNoMessage(Duration.ofMillis(200));
+
+    credit.replyTo().tell(new Wallet.Credited("t1"));
+
+    assertEquals(Stage.COMPLETED, ((TransferStatus) caller.receiveMessage()).stage());
+    shard.expectMessageClass(ClusterSharding.Passivate.class);
+    var journal = transfer.persistenceTestKit().persistedInStorage("Transfer|t1").stream().map(Object::getClass).toList();
+    assertEquals(List.of(Transfer.TransferRequested.class, Transfer.FundsDebited.class,
+        Transfer.RecipientCredited.class, Transfer.DebitSettled.class), journal, "the journal's order is the same either way");
+  }
+
+  @Test
+  void aRetryWhileCreditingRepeatsOnlyTheUnansweredStep() {
+    transfer(FAST).tell(new Transfer.Start(PAYMENT, caller.ref()));
+    answerDebit(alice);
+    bob.expectMessageClass(Wallet.Credit.class); // unanswered
+    answerSettle(alice);
+
+    answerCredit(bob); // the retry, after the step timeout
+
+    assertEquals(Stage.COMPLETED, ((TransferStatus) caller.receiveMessage()).stage());
+    alice.expectNoMessage(Duration.ofMillis(300)); // the settle was answered: not sent again
+  }
+
+  @Test
+  void aJournalThatEndsCreditedResumesWithTheSettleOnly() {
+    // Written before credit and settle ran side by side: RecipientCredited on its own.
+    var at = CLOCK.instant();
+    var transfer = restartableTransfer();
+    transfer.initialize(new Transfer.TransferRequested("t1", PAYMENT, at), new Transfer.FundsDebited("t1", at),
+        new Transfer.RecipientCredited("t1", at));
+
+    assertInstanceOf(Transfer.Settling.class, transfer.getState());
+    answerSettle(alice);
+    shard.expectMessageClass(ClusterSharding.Passivate.class);
+    assertInstanceOf(Transfer.Completed.class, transfer.getState());
+    bob.expectNoMessage(Duration.ofMillis(200));
   }
 
   @Test
