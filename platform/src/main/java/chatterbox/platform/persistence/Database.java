@@ -94,9 +94,9 @@ public record Database(String url, String user, String password, String schema, 
 
   /**
    * The journal grows fast and only ever at the end; the read side's tag queries need the
-   * planner's statistics of it to stay fresh. With autovacuum off nothing analyzes the tables, and
-   * the planner keeps plans made for an empty journal: the transfers benchmark saw single tag
-   * queries take 11 to 50 seconds, and the projections fall minutes behind.
+   * planner's statistics of it to stay fresh. With autovacuum off nothing analyzes the tables and
+   * every estimate stays one made for an empty journal. (Before the read journal planned each query
+   * afresh, see {@link #persistenceConfig()}, that kept a plan that took 11 to 50 s per tag query.)
    */
   private void warnIfAutovacuumOff() {
     try (var connection = DriverManager.getConnection(connectionUrl(), user, password);
