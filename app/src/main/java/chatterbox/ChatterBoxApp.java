@@ -2,7 +2,6 @@ package chatterbox;
 
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.Behaviors;
-import akka.http.javadsl.ServerBinding;
 import akka.http.javadsl.server.AllDirectives;
 import akka.http.javadsl.server.Route;
 import chatterbox.account.Account;
@@ -34,7 +33,9 @@ import chatterbox.transfer.UnfinishedTransfers;
 import chatterbox.wallet.Money;
 import chatterbox.wallet.Wallet;
 import chatterbox.web.WebClientRoutes;
+import chatterbox.platform.http.HttpListener;
 import chatterbox.platform.http.JsonRoutes;
+import chatterbox.platform.http.Takeover;
 import chatterbox.platform.runtime.ServiceNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -57,9 +58,9 @@ public final class ChatterBoxApp {
   public static final String ROOT = "chatterbox";
 
   private final ActorSystem<Void> system;
-  private final ServerBinding binding;
+  private final HttpListener binding;
 
-  private ChatterBoxApp(ActorSystem<Void> system, ServerBinding binding) {
+  private ChatterBoxApp(ActorSystem<Void> system, HttpListener binding) {
     this.system = system;
     this.binding = binding;
   }
@@ -79,8 +80,9 @@ public final class ChatterBoxApp {
     ActorSystem<Void> system = ServiceNode.startSystem(Behaviors.empty(), "chatterbox",
         projectionSettings(database).withFallback(config), ROOT, database);
     try {
-      var route = JsonRoutes.withJsonErrors(wire(system, database, system.settings().config().getConfig(ROOT)));
-      var binding = ServiceNode.serve(system, ROOT, route).toCompletableFuture().get(30, TimeUnit.SECONDS);
+      var api = wire(system, database, system.settings().config().getConfig(ROOT));
+      var binding = ServiceNode.serve(system, ROOT, JsonRoutes.withJsonErrors(api.route()), api.takeover())
+          .toCompletableFuture().get(30, TimeUnit.SECONDS);
       return new ChatterBoxApp(system, binding);
     } catch (Exception e) {
       system.terminate();
@@ -95,8 +97,11 @@ public final class ChatterBoxApp {
         "akka.projection.jdbc.blocking-jdbc-dispatcher.thread-pool-executor.fixed-pool-size", database.poolSize()));
   }
 
+  /** The node's HTTP API, and the gateway's claim on the connections opened for it. */
+  private record Api(Route route, Takeover takeover) {}
+
   /** Starts the entities and read models and builds the API. */
-  private static Route wire(ActorSystem<Void> system, Database database, Config settings) {
+  private static Api wire(ActorSystem<Void> system, Database database, Config settings) {
     var clock = Clock.systemUTC();
     var secrets = settings.getConfig("secrets");
     var money = settings.getConfig("money");
@@ -131,7 +136,7 @@ public final class ChatterBoxApp {
         .thenApply(b -> new ProfileRoutes.Funds(Money.format(b.balance()), Money.format(b.held())));
 
     var d = new AllDirectives() {};
-    return d.concat(
+    return new Api(d.concat(
         gateway.route(),
         d.pathPrefix("api", () -> d.concat(
             new AccountRoutes(accounts, registration, operatorToken, clock, rooms::ensureDefaultRoom,
@@ -141,7 +146,7 @@ public final class ChatterBoxApp {
             new RoomRoutes(accounts, operatorToken, rooms).routes(),
             new LedgerRoutes(accounts, operatorToken, ledger).routes())),
         new MetricsRoutes(accounts, operatorToken, metrics).routes(),
-        new WebClientRoutes().routes());
+        new WebClientRoutes().routes()), gateway.takeover());
   }
 
   /** Pays the demo grant from the treasury, once per user (the transfer id is derived from the name). */

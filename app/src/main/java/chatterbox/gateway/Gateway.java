@@ -11,10 +11,12 @@ import akka.http.javadsl.model.AttributeKeys;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.server.Route;
 import akka.stream.javadsl.Flow;
+import akka.util.ByteString;
 import chatterbox.account.AccountService;
 import chatterbox.account.SessionTokens;
 import chatterbox.metrics.Metrics;
 import chatterbox.platform.http.JsonRoutes;
+import chatterbox.platform.http.Takeover;
 import chatterbox.room.RoomService;
 import chatterbox.transfer.Payments;
 import chatterbox.transfer.TransferService;
@@ -35,11 +37,13 @@ public final class Gateway extends JsonRoutes {
   private static final int OUTBOUND_BUFFER = 4096;
 
   private final GatewayContext context;
+  private final Flow<ByteString, ByteString, ?> connectionStream;
   private final UpgradeToOtherProtocolResponseHeader switchToConnection;
 
   private Gateway(ActorSystem<?> system, GatewayContext context) {
     this.context = context;
-    this.switchToConnection = connectionStream(system, context);
+    this.connectionStream = connectionStream(system, context);
+    this.switchToConnection = WebSocketFrames.switchTo(connectionStream);
   }
 
   public static Gateway start(ActorSystem<?> system, Config gateway, AccountService accounts, RoomService rooms,
@@ -70,6 +74,14 @@ public final class Gateway extends JsonRoutes {
     context.notifyUser(new GatewayNotice.LoggedOut(session.username(), session.sessionId()));
   }
 
+  /**
+   * Takes a connection opened for the gateway straight to its stream, without Akka HTTP's server
+   * stream under it (see {@link DirectUpgrade}); {@link #route} answers every other handshake.
+   */
+  public Takeover takeover() {
+    return new DirectUpgrade(this::originAllowed, connectionStream, context.metrics().upgrades.labelValues("direct")::inc);
+  }
+
   public Route route() {
     return path("gateway", () -> get(() -> extractRequest(request -> {
       var origin = request.getHeader("Origin").map(h -> h.value());
@@ -80,6 +92,7 @@ public final class Gateway extends JsonRoutes {
       if (request.getAttribute(AttributeKeys.webSocketUpgrade).isEmpty()) {
         return error(StatusCodes.BAD_REQUEST, "upgrade", "expected a WebSocket upgrade");
       }
+      context.metrics().upgrades.labelValues("http").inc();
       return complete(WebSocketFrames.upgrade(request, switchToConnection));
     })));
   }
@@ -91,12 +104,12 @@ public final class Gateway extends JsonRoutes {
   }
 
   /** The stream of every connection, built once: materializing it spawns the connection's actor. */
-  private static UpgradeToOtherProtocolResponseHeader connectionStream(ActorSystem<?> system, GatewayContext context) {
+  private static Flow<ByteString, ByteString, ?> connectionStream(ActorSystem<?> system, GatewayContext context) {
     var connections = new AtomicLong();
     var connection = Flow.fromGraph(new ConnectionStage(
         out -> system.systemActorOf(Connection.create(out, context),
             "gateway-connection-" + connections.incrementAndGet(), Props.empty()),
         OUTBOUND_BUFFER, context.metrics().connections::inc, context.metrics().connections::dec));
-    return WebSocketFrames.switchTo(connection, context.settings().maxFrameChars(), system);
+    return WebSocketFrames.stream(connection, context.settings().maxFrameChars(), system);
   }
 }

@@ -14,8 +14,8 @@ import akka.http.scaladsl.model.headers.Sec$minusWebSocket$minusAccept$;
 import akka.http.scaladsl.model.headers.Sec$minusWebSocket$minusKey;
 import akka.stream.Graph;
 import akka.stream.javadsl.Flow;
+import akka.util.ByteString;
 import scala.concurrent.duration.FiniteDuration;
-
 
 import java.time.Duration;
 import java.util.List;
@@ -53,17 +53,16 @@ final class WebSocketFrames {
   private WebSocketFrames() {}
 
   /**
-   * What switches an upgraded connection to {@code handler}: Akka HTTP's framing, masking and frame
-   * handling, the message layer and {@code handler}, as one byte-level stream. Build it once and
-   * give it to every {@link #upgrade}: Akka HTTP keeps the stream's blueprint for the lifetime of
-   * each open WebSocket (its response renderer holds the upgrade response), so a blueprint built or
-   * joined per connection costs every connection its traversal (~6 KB for the whole stack, ~2.3 KB
-   * for the framing join that {@code handleFrames} does). It holds no per-connection state;
-   * materializing it creates that.
+   * An upgraded connection's whole stream, bytes in and out: Akka HTTP's framing, masking and frame
+   * handling, the message layer and {@code handler}. Build it once and give it to every connection
+   * (through {@link #switchTo} or {@link DirectUpgrade}): Akka HTTP keeps the stream's blueprint for
+   * the lifetime of each open WebSocket (its response renderer holds the upgrade response), so a
+   * blueprint built or joined per connection costs every connection its traversal (~6 KB for the
+   * whole stack, ~2.3 KB for the framing join that {@code handleFrames} does). It holds no
+   * per-connection state; materializing it creates that.
    */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  static UpgradeToOtherProtocolResponseHeader switchTo(Flow<Inbound, Outbound, ?> handler, int maxMessageChars,
-                                                       ActorSystem<?> system) {
+  static Flow<ByteString, ByteString, ?> stream(Flow<Inbound, Outbound, ?> handler, int maxMessageChars, ActorSystem<?> system) {
     var timeout = FiniteDuration.create(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     // Scala's variance does not carry over to Java's generics: the stages fit, the types need a cast.
     akka.stream.scaladsl.BidiFlow framing = WebSocket$.MODULE$.framing();
@@ -75,7 +74,13 @@ final class WebSocketFrames {
     akka.stream.scaladsl.BidiFlow frameHandling = akka.stream.javadsl.BidiFlow.fromFlows(unmaskAndHandle, handleOutput).asScala();
     akka.stream.scaladsl.BidiFlow messages = akka.stream.scaladsl.BidiFlow.fromGraph(new MessageLayer(maxMessageChars, CLOSE_TIMEOUT));
     Graph frames = frameHandling.atop(messages).join(handler.asScala());
-    return new UpgradeToOtherProtocolResponseHeader(framing.join(frames));
+    return Flow.fromGraph((Graph) framing.join(frames));
+  }
+
+  /** What switches a connection that Akka HTTP upgraded to {@code stream} (from {@link #stream}). */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  static UpgradeToOtherProtocolResponseHeader switchTo(Flow<ByteString, ByteString, ?> stream) {
+    return new UpgradeToOtherProtocolResponseHeader((akka.stream.scaladsl.Flow) stream.asScala());
   }
 
   /**

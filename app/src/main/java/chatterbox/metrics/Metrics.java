@@ -33,6 +33,10 @@ public final class Metrics {
 
   public final Gauge connections = Gauge.builder().name("chatterbox_gateway_connections")
       .help("Open gateway WebSocket connections on this node").register(registry);
+  public final Counter upgrades = Counter.builder().name("chatterbox_gateway_upgrades_total")
+      .help("Gateway WebSocket handshakes accepted on this node, by path: direct (the connection runs the gateway's"
+          + " stream alone) or http (upgraded by Akka HTTP, on a connection that began with another request)")
+      .labelNames("path").register(registry);
   public final Counter dispatches = Counter.builder().name("chatterbox_gateway_dispatches_total")
       .help("Events dispatched to gateway sessions").register(registry);
   public final Counter messages = Counter.builder().name("chatterbox_messages_total")

@@ -30,9 +30,9 @@ class WebSocketFramesTest {
 
   @Test
   void everyUpgradeAnswersItsOwnKeyAndSharesOneStream() {
-    var switchTo = WebSocketFrames.switchTo(
+    var switchTo = WebSocketFrames.switchTo(WebSocketFrames.stream(
         Flow.<WebSocketFrames.Inbound>create().map(in -> (WebSocketFrames.Outbound) new WebSocketFrames.Text("echo")),
-        100, testKit.system());
+        100, testKit.system()));
     // RFC 6455, section 1.3: the sample key and its accept value.
     var first = WebSocketFrames.upgrade(withKey("dGhlIHNhbXBsZSBub25jZQ=="), switchTo);
     var second = WebSocketFrames.upgrade(withKey("AQIDBAUGBwgJCgsMDQ4PEA=="), switchTo);
@@ -47,7 +47,7 @@ class WebSocketFramesTest {
 
   @Test
   void theSharedStreamUnmasksWhatTheClientSendsAndFramesTheAnswer() throws Exception {
-    var switchTo = WebSocketFrames.switchTo(
+    var stream = WebSocketFrames.stream(
         Flow.<WebSocketFrames.Inbound>create().map(in -> (WebSocketFrames.Outbound) new WebSocketFrames.Text(
             "got " + ((WebSocketFrames.Text) in).text())),
         100, testKit.system());
@@ -56,7 +56,7 @@ class WebSocketFramesTest {
     var clientFrame = ByteString.fromArray(new byte[] {(byte) 0x81, (byte) 0x82, mask[0], mask[1], mask[2], mask[3],
         (byte) ('h' ^ mask[0]), (byte) ('i' ^ mask[1])});
     var answer = Source.single(clientFrame).concat(Source.maybe())
-        .via(switchTo.handler())
+        .via(stream)
         .runWith(Sink.head(), testKit.system())
         .toCompletableFuture().get(5, TimeUnit.SECONDS);
     // The server's frame: FIN + text, unmasked, length 6, "got hi".

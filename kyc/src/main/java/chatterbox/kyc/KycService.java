@@ -9,7 +9,8 @@ import akka.cluster.typed.Cluster;
 import akka.cluster.typed.SelfUp;
 import akka.cluster.typed.Subscribe;
 import akka.cluster.typed.Unsubscribe;
-import akka.http.javadsl.ServerBinding;
+import chatterbox.platform.http.HttpListener;
+import chatterbox.platform.http.Takeover;
 import chatterbox.platform.persistence.BlockingJdbc;
 import chatterbox.platform.persistence.Database;
 import chatterbox.platform.runtime.ServiceNode;
@@ -52,9 +53,9 @@ public final class KycService {
   private static final Logger log = LoggerFactory.getLogger(KycService.class);
 
   private final ActorSystem<Void> system;
-  private final ServerBinding binding;
+  private final HttpListener binding;
 
-  private KycService(ActorSystem<Void> system, ServerBinding binding) {
+  private KycService(ActorSystem<Void> system, HttpListener binding) {
     this.system = system;
     this.binding = binding;
   }
@@ -87,7 +88,7 @@ public final class KycService {
       var routes = new KycRoutes(registry, settings.getString("secrets.service-token"), Clock.system(COUNTRY_ZONE));
 
       var startupTimeout = settings.getDuration("startup-timeout");
-      var binding = await(ServiceNode.serve(system, ROOT, routes.routes()).toCompletableFuture(), startupTimeout,
+      var binding = await(ServiceNode.serve(system, ROOT, routes.routes(), Takeover.NONE).toCompletableFuture(), startupTimeout,
           "binding HTTP on " + settings.getString("http.host") + ":" + settings.getInt("http.port"));
       if (joinsItself(config)) {
         await(selfUp(system), startupTimeout, "joining the cluster");

@@ -2,8 +2,8 @@ package chatterbox.platform.runtime;
 
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
-import akka.http.javadsl.Http;
-import akka.http.javadsl.ServerBinding;
+import chatterbox.platform.http.HttpListener;
+import chatterbox.platform.http.Takeover;
 import akka.http.javadsl.server.Route;
 import chatterbox.platform.cluster.SelfJoin;
 import chatterbox.platform.config.Secrets;
@@ -77,15 +77,16 @@ public final class ServiceNode {
     return system;
   }
 
-  /** Serves {@code route} on {@code root.http.host}:{@code root.http.port}; unbinds on shutdown. */
-  public static CompletionStage<ServerBinding> serve(ActorSystem<?> system, String root, Route route) {
+  /**
+   * Serves {@code route} on {@code root.http.host}:{@code root.http.port}, letting {@code takeover}
+   * claim connections by their first request (see {@link HttpListener}); unbinds on shutdown.
+   */
+  public static CompletionStage<HttpListener> serve(ActorSystem<?> system, String root, Route route, Takeover takeover) {
     var http = system.settings().config().getConfig(root + ".http");
-    return Http.get(system)
-        .newServerAt(http.getString("host"), http.getInt("port"))
-        .bind(route)
-        .thenApply(binding -> {
-          log.info("{} serving HTTP on {}", system.name(), binding.localAddress());
-          return binding.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
+    return HttpListener.bind(system, http.getString("host"), http.getInt("port"), route, takeover, Duration.ofSeconds(10))
+        .thenApply(listener -> {
+          log.info("{} serving HTTP on {}", system.name(), listener.localAddress());
+          return listener;
         });
   }
 

@@ -2,8 +2,6 @@ package chatterbox.platform.http;
 
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.Behaviors;
-import akka.http.javadsl.Http;
-import akka.http.javadsl.ServerBinding;
 import akka.http.javadsl.server.AllDirectives;
 import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.AfterAll;
@@ -14,17 +12,18 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A request that outlives Akka HTTP's server request-timeout still gets the API's JSON 503. */
+/** A request that outlives Akka HTTP's server request-timeout (on the services' listener) still gets the API's JSON 503. */
 class JsonRoutesTimeoutTest {
 
   private static ActorSystem<Void> system;
-  private static ServerBinding binding;
+  private static HttpListener binding;
 
   @BeforeAll
   static void start() throws Exception {
@@ -32,13 +31,12 @@ class JsonRoutesTimeoutTest {
         "akka.http.server.request-timeout = 300ms\nakka.actor.provider = local").withFallback(ConfigFactory.load()));
     var d = new AllDirectives() {};
     var neverAnswers = d.path("slow", () -> d.onSuccess(new CompletableFuture<String>(), d::complete));
-    binding = Http.get(system).newServerAt("127.0.0.1", 0).bind(JsonRoutes.withJsonErrors(neverAnswers))
-        .toCompletableFuture().get(30, TimeUnit.SECONDS);
+    binding = HttpListener.bind(system, "127.0.0.1", 0, JsonRoutes.withJsonErrors(neverAnswers), Takeover.NONE,
+        Duration.ofSeconds(1)).toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
   @AfterAll
-  static void stop() throws Exception {
-    binding.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  static void stop() {
     system.terminate();
   }
 
