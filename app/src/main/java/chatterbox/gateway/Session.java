@@ -36,7 +36,23 @@ final class Session extends AbstractOnMessageBehavior<Session.Command> {
   sealed interface Command {}
 
   /** A connection takes the session over: new ({@code afterSeq} = 0 and nothing sent yet) or resumed. */
-  record Attach(ActorRef<Connection.Command> connection, String username, long afterSeq, boolean resume) implements Command {}
+  record Attach(Client client, String username, long afterSeq, boolean resume) implements Command {}
+
+  /**
+   * An attached client: its {@link Connection} actor, for control (attach, close), and its socket's
+   * stream, where the session's frames go straight (one actor hop fewer for every dispatch). Both
+   * are on this node, so a frame told to the stream before a close told to the connection is in
+   * the stream's mailbox first; after the close frame the stream sends nothing ({@code MessageLayer}).
+   */
+  record Client(ActorRef<Connection.Command> connection, ActorRef<WebSocketFrames.Outbound> frames) {
+    void send(String json) {
+      frames.tell(new WebSocketFrames.Text(json));
+    }
+
+    void close(CloseCode code, String reason) {
+      connection.tell(new Connection.CloseWith(code, reason));
+    }
+  }
 
   record ClientFrame(GatewayProtocol.ClientFrame frame) implements Command {}
 
@@ -69,35 +85,22 @@ final class Session extends AbstractOnMessageBehavior<Session.Command> {
   /** The node is shutting down: tell the client to reconnect (and RESUME elsewhere or later). */
   enum ServerGoingAway implements Command { INSTANCE }
 
-  /** What the session knows of one of its rooms. */
-  static final class RoomView {
-    long lastSeq;
-    final java.util.Set<String> members;
-    final java.util.TreeMap<Long, Room.Event> early = new java.util.TreeMap<>();
-    boolean filling;
-
-    RoomView(long lastSeq, java.util.Collection<String> members) {
-      this.lastSeq = lastSeq;
-      this.members = new java.util.HashSet<>(members);
-    }
-  }
-
   private record Sent(long seq, String json) {}
 
   static Behavior<Command> create(String sessionId, String username, GatewayContext gateway,
-                                  ActorRef<Connection.Command> connection) {
+                                  Client client) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> Behaviors.withStash(10_000, stash -> {
       SessionStart.compute(ctx, sessionId, username, gateway);
       return Behaviors.receive(Command.class)
           .onMessage(Ready.class, ready -> {
             var session = new Session(ctx, timers, sessionId, username, gateway, ready.rooms());
-            session.attach(connection, 0, false);
+            session.attach(client, 0, false);
             session.dispatch("READY", ready.payload());
             return stash.unstashAll(session);
           })
           .onMessage(StartFailed.class, failed -> {
             ctx.getLog().warn("Session of {} could not start: {}", username, failed.cause().toString());
-            connection.tell(new Connection.CloseWith(CloseCode.UNKNOWN_ERROR, "could not start the session; retry"));
+            client.close(CloseCode.UNKNOWN_ERROR, "could not start the session; retry");
             return Behaviors.stopped();
           })
           .onAnyMessage(other -> {
@@ -117,7 +120,7 @@ final class Session extends AbstractOnMessageBehavior<Session.Command> {
   private final SessionInput input;
   private final ActorRef<Room.Event> roomEvents;
   private long seq;
-  private ActorRef<Connection.Command> connection;
+  private Client client;
 
   private Session(ActorContext<Command> ctx, TimerScheduler<Command> timers, String sessionId, String username,
                   GatewayContext gateway, Map<String, RoomView> rooms) {
@@ -140,7 +143,7 @@ final class Session extends AbstractOnMessageBehavior<Session.Command> {
     if (message instanceof Attach attach) return onAttach(attach);
     if (message instanceof ClientFrame clientFrame) return onClientFrame(clientFrame.frame());
     if (message instanceof ConnectionLost lost) {
-      if (lost.connection().equals(connection)) detach();
+      if (client != null && lost.connection().equals(client.connection())) detach();
       return this;
     }
     if (message instanceof RoomEvent roomEvent) {
@@ -176,14 +179,14 @@ final class Session extends AbstractOnMessageBehavior<Session.Command> {
     if (signal instanceof PostStop) {
       gateway.sessions().remove(sessionId, getContext().getSelf());
       gateway.presence(username).tell(new Presence.Gone(sessionId));
-      if (connection != null) connection.tell(new Connection.CloseWith(CloseCode.UNKNOWN_ERROR, "session ended"));
+      if (client != null) client.close(CloseCode.UNKNOWN_ERROR, "session ended");
     }
     return this;
   }
 
   private Behavior<Command> onAttach(Attach attach) {
-    if (!attach.username().equals(username) || !attach(attach.connection(), attach.afterSeq(), attach.resume())) {
-      attach.connection().tell(new Connection.InvalidSession());
+    if (!attach.username().equals(username) || !attach(attach.client(), attach.afterSeq(), attach.resume())) {
+      attach.client().connection().tell(new Connection.InvalidSession());
     }
     return this;
   }
@@ -192,8 +195,8 @@ final class Session extends AbstractOnMessageBehavior<Session.Command> {
     var view = rooms.get(filled.room());
     if (view != null) {
       view.filling = false;
-      filled.events().forEach(event -> view.early.putIfAbsent(event.seq(), event));
-      deliverInOrder(filled.room(), view);
+      filled.events().forEach(event -> view.arrived(event).forEach(this::dispatchRoomEvent));
+      fillAnyGap(filled.room(), view);
     }
     return this;
   }
@@ -208,32 +211,32 @@ final class Session extends AbstractOnMessageBehavior<Session.Command> {
   }
 
   private Behavior<Command> onServerGoingAway() {
-    if (connection != null) {
-      connection.tell(new Connection.Send(GatewayProtocol.frame(GatewayProtocol.RECONNECT, null)));
-      connection.tell(new Connection.CloseWith(CloseCode.UNKNOWN_ERROR, "server restarting: reconnect"));
+    if (client != null) {
+      client.send(GatewayProtocol.frame(GatewayProtocol.RECONNECT, null));
+      client.close(CloseCode.UNKNOWN_ERROR, "server restarting: reconnect");
     }
     return this;
   }
 
   /** Attaches a connection and replays what it missed; false if the session cannot serve {@code afterSeq}. */
-  private boolean attach(ActorRef<Connection.Command> next, long afterSeq, boolean resume) {
+  private boolean attach(Client next, long afterSeq, boolean resume) {
     if (resume && (afterSeq > seq || (!replay.isEmpty() && afterSeq < replay.peekFirst().seq() - 1)
         || (replay.isEmpty() && afterSeq < seq))) {
       return false;
     }
-    if (connection != null && !connection.equals(next)) {
-      connection.tell(new Connection.CloseWith(CloseCode.UNKNOWN_ERROR, "session resumed on another connection"));
+    if (client != null && !client.connection().equals(next.connection())) {
+      client.close(CloseCode.UNKNOWN_ERROR, "session resumed on another connection");
     }
-    connection = next;
-    getContext().watchWith(next, new ConnectionLost(next));
+    client = next;
+    getContext().watchWith(next.connection(), new ConnectionLost(next.connection()));
     timers.cancel(Expire.INSTANCE);
-    next.tell(new Connection.Attached(getContext().getSelf(), sessionId));
+    next.connection().tell(new Connection.Attached(getContext().getSelf(), sessionId));
     gateway.presence(username).tell(new Presence.Beat(sessionId));
     if (resume) {
       int replayed = 0;
       for (var sent : replay) {
         if (sent.seq() > afterSeq) {
-          next.tell(new Connection.Send(sent.json()));
+          next.send(sent.json());
           replayed++;
         }
       }
@@ -243,7 +246,7 @@ final class Session extends AbstractOnMessageBehavior<Session.Command> {
   }
 
   private void detach() {
-    connection = null;
+    client = null;
     gateway.presence(username).tell(new Presence.Gone(sessionId));
     timers.startSingleTimer(Expire.INSTANCE, gateway.settings().resumeWindow());
   }
@@ -287,8 +290,8 @@ final class Session extends AbstractOnMessageBehavior<Session.Command> {
           .put("from", r.from()).put("to", r.to()).put("amount", r.amount()).put("balance", r.balance())
           .put("room", r.room()).put("at", r.at()));
     } else if (notice instanceof GatewayNotice.LoggedOut out && sessionId.startsWith(out.tokenSessionId() + ".")) {
-      if (connection != null) connection.tell(new Connection.CloseWith(CloseCode.LOGGED_OUT, "logged out"));
-      connection = null;
+      if (client != null) client.close(CloseCode.LOGGED_OUT, "logged out");
+      client = null;
       return Behaviors.stopped();
     }
     return this;
@@ -311,27 +314,23 @@ final class Session extends AbstractOnMessageBehavior<Session.Command> {
    */
   private void onRoomEvent(Room.Event event) {
     var view = rooms.get(event.room());
-    if (view == null || event.seq() <= view.lastSeq) return;
-    view.early.putIfAbsent(event.seq(), event);
-    deliverInOrder(event.room(), view);
+    if (view == null) return;
+    view.arrived(event).forEach(this::dispatchRoomEvent);
+    fillAnyGap(event.room(), view);
   }
 
-  private void deliverInOrder(String room, RoomView view) {
-    while (!view.early.isEmpty() && view.early.firstKey() <= view.lastSeq + 1) {
-      var event = view.early.pollFirstEntry().getValue();
-      if (event.seq() != view.lastSeq + 1) continue;
-      view.lastSeq = event.seq();
-      if (event instanceof Room.MemberJoined joined) view.members.add(joined.username());
-      if (event instanceof Room.MemberLeft left) view.members.remove(left.username());
-      var encoded = gateway.roomEventFrames().encode(event);
-      dispatchEncoded(encoded.type(), encoded.payloadJson());
-    }
-    if (!view.early.isEmpty() && !view.filling) {
+  /** Reads the room's history after a missing event, once at a time. */
+  private void fillAnyGap(String room, RoomView view) {
+    if (view.gap() && !view.filling) {
       view.filling = true;
-      var from = view.lastSeq;
-      getContext().pipeToSelf(gateway.roomService().history(room, username, null, from, 100), (history, failure) ->
+      getContext().pipeToSelf(gateway.roomService().history(room, username, null, view.lastSeq(), 100), (history, failure) ->
           failure == null ? new GapFilled(room, SessionStart.eventsOf(history)) : new GapFillFailed(room));
     }
+  }
+
+  private void dispatchRoomEvent(Room.Event event) {
+    var encoded = gateway.roomEventFrames().encode(event);
+    dispatchEncoded(encoded.type(), encoded.payloadJson());
   }
 
   /** Numbers, keeps and sends one dispatch. */
@@ -345,6 +344,6 @@ final class Session extends AbstractOnMessageBehavior<Session.Command> {
     gateway.metrics().dispatches.inc();
     replay.addLast(new Sent(seq, json));
     while (replay.size() > gateway.settings().replayBuffer()) replay.removeFirst();
-    if (connection != null) connection.tell(new Connection.Send(json));
+    if (client != null) client.send(json);
   }
 }

@@ -31,11 +31,11 @@ final class SessionInput {
   private final ActorContext<Session.Command> ctx;
   private final String username;
   private final GatewayContext gateway;
-  private final Map<String, Session.RoomView> rooms;
+  private final Map<String, RoomView> rooms;
   private final Map<String, PendingTransfer> pending = new HashMap<>();
 
   SessionInput(ActorContext<Session.Command> ctx, String username, GatewayContext gateway,
-               Map<String, Session.RoomView> rooms) {
+               Map<String, RoomView> rooms) {
     this.ctx = ctx;
     this.username = username;
     this.gateway = gateway;
@@ -107,7 +107,7 @@ final class SessionInput {
     }, nonce);
   }
 
-  private void requestPin(String room, Session.RoomView view, ChatCommand.Send send, String nonce) {
+  private void requestPin(String room, RoomView view, ChatCommand.Send send, String nonce) {
     var to = Username.normalize(send.recipient());
     var amount = Money.parse(send.amount(), gateway.maxTransfer());
     var transferId = UUID.randomUUID().toString();

@@ -26,10 +26,10 @@ final class SessionStart {
     var ready = rooms.thenCompose(infos -> {
       var everyone = infos.stream().flatMap(info -> info.members().stream()).distinct().toList();
       return withPresence(gateway, everyone).thenCombine(balance, (online, money) -> {
-        var views = new LinkedHashMap<String, Session.RoomView>();
+        var views = new LinkedHashMap<String, RoomView>();
         var list = Events.array();
         for (var info : infos) {
-          views.put(info.roomId(), new Session.RoomView(info.lastSeq(), info.members()));
+          views.put(info.roomId(), new RoomView(info.lastSeq(), info.members()));
           list.add(Events.room(info.roomId(), info.lastSeq(), info.members(), online));
         }
         return new Session.Ready(Events.ready(sessionId, username, Money.format(money.balance()), list), views);

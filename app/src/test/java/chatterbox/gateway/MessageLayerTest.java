@@ -95,9 +95,12 @@ class MessageLayerTest {
     socket.sent.expectNoMessage(TICK.multipliedBy(3));
 
     socket.handlerOutput.offer(new WebSocketFrames.Close(4009, "session timed out"));
+    // Sessions send their frames straight to the stream: one that comes after the close is not sent.
+    socket.handlerOutput.offer(new WebSocketFrames.Text("late"));
     assertEquals(new FrameHandler.ActivelyCloseWithCode(Option.apply(4009), "session timed out"), socket.sent.receiveMessage());
-    assertEquals(WebSocket.Tick$.MODULE$, socket.sent.receiveMessage(TICK.multipliedBy(5)));
-    assertEquals(WebSocket.Tick$.MODULE$, socket.sent.receiveMessage(TICK.multipliedBy(5)));
+    for (int i = 0; i < 3; i++) {
+      assertEquals(WebSocket.Tick$.MODULE$, socket.sent.receiveMessage(TICK.multipliedBy(5)), "only ticks after the close");
+    }
   }
 
   @Test

@@ -1,0 +1,57 @@
+package chatterbox.gateway;
+
+import chatterbox.room.Room;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A session passes each room event on once, in the room's order, whatever order pub-sub brings them in. */
+class RoomViewTest {
+
+  private static Room.Event line(long seq) {
+    return new Room.MessagePosted("r", seq, "amani", "line " + seq, null, Instant.EPOCH);
+  }
+
+  private static List<Long> seqs(List<Room.Event> events) {
+    return events.stream().map(Room.Event::seq).toList();
+  }
+
+  @Test
+  void theNextEventPassesStraightOnAndOldOrRepeatedOnesNot() {
+    var view = new RoomView(5, Set.of("amani"));
+    assertEquals(List.of(6L), seqs(view.arrived(line(6))));
+    assertEquals(List.of(7L), seqs(view.arrived(line(7))));
+    assertEquals(List.of(), view.arrived(line(7)));
+    assertEquals(List.of(), view.arrived(line(3)));
+    assertEquals(7, view.lastSeq());
+    assertFalse(view.gap());
+  }
+
+  @Test
+  void earlyEventsWaitForTheMissingOneThenGoOutInOrder() {
+    var view = new RoomView(5, Set.of("amani"));
+    assertEquals(List.of(), view.arrived(line(8)));
+    assertEquals(List.of(), view.arrived(line(7)));
+    assertEquals(List.of(), view.arrived(line(8)), "a repeat while waiting");
+    assertTrue(view.gap(), "6 is missing: read the history");
+    assertEquals(5, view.lastSeq());
+    assertEquals(List.of(6L, 7L, 8L), seqs(view.arrived(line(6))));
+    assertFalse(view.gap());
+    assertEquals(List.of(9L), seqs(view.arrived(line(9))));
+  }
+
+  @Test
+  void membershipFollowsTheEventsPassedOn() {
+    var view = new RoomView(0, Set.of("amani"));
+    view.arrived(new Room.MemberJoined("r", 2, "baraka", Instant.EPOCH));
+    assertFalse(view.members.contains("baraka"), "not yet: event 1 is missing");
+    view.arrived(new Room.MemberLeft("r", 1, "amani", Instant.EPOCH));
+    assertEquals(Set.of("baraka"), view.members);
+  }
+}
