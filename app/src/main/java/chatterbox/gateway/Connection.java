@@ -28,6 +28,8 @@ final class Connection extends AbstractOnMessageBehavior<Connection.Command> {
   enum ClientGone implements Command { INSTANCE }
 
   /** A dispatch (or other frame) for the client, already encoded. */
+  record Send(String json) implements Command {}
+
   record CloseWith(CloseCode code, String reason) implements Command {}
 
   record Attached(ActorRef<Session.Command> session, String sessionId) implements Command {}
@@ -73,6 +75,10 @@ final class Connection extends AbstractOnMessageBehavior<Connection.Command> {
   @Override
   public Behavior<Command> onMessage(Command message) {
     if (message instanceof FromClient fromClient) return onInbound(fromClient.inbound());
+    if (message instanceof Send send) {
+      out.tell(new WebSocketFrames.Text(send.json()));
+      return this;
+    }
     if (message instanceof CloseWith closeWith) return close(closeWith.code(), closeWith.reason());
     if (message instanceof Authenticated authenticated) return onAuthenticated(authenticated);
     if (message instanceof Attached attached) {
@@ -139,14 +145,14 @@ final class Connection extends AbstractOnMessageBehavior<Connection.Command> {
       if (existing == null) {
         getContext().getSelf().tell(new InvalidSession());
       } else {
-        existing.tell(new Session.Attach(new Session.Client(getContext().getSelf(), out), username, resume.seq(), true));
+        existing.tell(new Session.Attach(getContext().getSelf(), username, resume.seq(), true));
       }
       return this;
     }
     // A new session is named by the token's session (so a logout can find it) and a random part.
     var sessionId = result.session().get().sessionId() + "." + UUID.randomUUID().toString().replace("-", "");
     var created = getContext().getSystem().systemActorOf(
-        Session.create(sessionId, username, gateway, new Session.Client(getContext().getSelf(), out)), "gateway-session-" + sessionId, Props.empty());
+        Session.create(sessionId, username, gateway, getContext().getSelf()), "gateway-session-" + sessionId, Props.empty());
     gateway.sessions().put(sessionId, created);
     return this;
   }

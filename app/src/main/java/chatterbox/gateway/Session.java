@@ -36,23 +36,7 @@ final class Session extends AbstractOnMessageBehavior<Session.Command> {
   sealed interface Command {}
 
   /** A connection takes the session over: new ({@code afterSeq} = 0 and nothing sent yet) or resumed. */
-  record Attach(Client client, String username, long afterSeq, boolean resume) implements Command {}
-
-  /**
-   * An attached client: its {@link Connection} actor, for control (attach, close), and its socket's
-   * stream, where the session's frames go straight (one actor hop fewer for every dispatch). Both
-   * are on this node, so a frame told to the stream before a close told to the connection is in
-   * the stream's mailbox first; after the close frame the stream sends nothing ({@code MessageLayer}).
-   */
-  record Client(ActorRef<Connection.Command> connection, ActorRef<WebSocketFrames.Outbound> frames) {
-    void send(String json) {
-      frames.tell(new WebSocketFrames.Text(json));
-    }
-
-    void close(CloseCode code, String reason) {
-      connection.tell(new Connection.CloseWith(code, reason));
-    }
-  }
+  record Attach(ActorRef<Connection.Command> connection, String username, long afterSeq, boolean resume) implements Command {}
 
   record ClientFrame(GatewayProtocol.ClientFrame frame) implements Command {}
 
@@ -88,19 +72,19 @@ final class Session extends AbstractOnMessageBehavior<Session.Command> {
   private record Sent(long seq, String json) {}
 
   static Behavior<Command> create(String sessionId, String username, GatewayContext gateway,
-                                  Client client) {
+                                  ActorRef<Connection.Command> connection) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> Behaviors.withStash(10_000, stash -> {
       SessionStart.compute(ctx, sessionId, username, gateway);
       return Behaviors.receive(Command.class)
           .onMessage(Ready.class, ready -> {
             var session = new Session(ctx, timers, sessionId, username, gateway, ready.rooms());
-            session.attach(client, 0, false);
+            session.attach(connection, 0, false);
             session.dispatch("READY", ready.payload());
             return stash.unstashAll(session);
           })
           .onMessage(StartFailed.class, failed -> {
             ctx.getLog().warn("Session of {} could not start: {}", username, failed.cause().toString());
-            client.close(CloseCode.UNKNOWN_ERROR, "could not start the session; retry");
+            connection.tell(new Connection.CloseWith(CloseCode.UNKNOWN_ERROR, "could not start the session; retry"));
             return Behaviors.stopped();
           })
           .onAnyMessage(other -> {
@@ -120,7 +104,7 @@ final class Session extends AbstractOnMessageBehavior<Session.Command> {
   private final SessionInput input;
   private final ActorRef<Room.Event> roomEvents;
   private long seq;
-  private Client client;
+  private ActorRef<Connection.Command> connection;
 
   private Session(ActorContext<Command> ctx, TimerScheduler<Command> timers, String sessionId, String username,
                   GatewayContext gateway, Map<String, RoomView> rooms) {
@@ -143,7 +127,7 @@ final class Session extends AbstractOnMessageBehavior<Session.Command> {
     if (message instanceof Attach attach) return onAttach(attach);
     if (message instanceof ClientFrame clientFrame) return onClientFrame(clientFrame.frame());
     if (message instanceof ConnectionLost lost) {
-      if (client != null && lost.connection().equals(client.connection())) detach();
+      if (lost.connection().equals(connection)) detach();
       return this;
     }
     if (message instanceof RoomEvent roomEvent) {
@@ -179,14 +163,14 @@ final class Session extends AbstractOnMessageBehavior<Session.Command> {
     if (signal instanceof PostStop) {
       gateway.sessions().remove(sessionId, getContext().getSelf());
       gateway.presence(username).tell(new Presence.Gone(sessionId));
-      if (client != null) client.close(CloseCode.UNKNOWN_ERROR, "session ended");
+      if (connection != null) connection.tell(new Connection.CloseWith(CloseCode.UNKNOWN_ERROR, "session ended"));
     }
     return this;
   }
 
   private Behavior<Command> onAttach(Attach attach) {
-    if (!attach.username().equals(username) || !attach(attach.client(), attach.afterSeq(), attach.resume())) {
-      attach.client().connection().tell(new Connection.InvalidSession());
+    if (!attach.username().equals(username) || !attach(attach.connection(), attach.afterSeq(), attach.resume())) {
+      attach.connection().tell(new Connection.InvalidSession());
     }
     return this;
   }
@@ -211,32 +195,32 @@ final class Session extends AbstractOnMessageBehavior<Session.Command> {
   }
 
   private Behavior<Command> onServerGoingAway() {
-    if (client != null) {
-      client.send(GatewayProtocol.frame(GatewayProtocol.RECONNECT, null));
-      client.close(CloseCode.UNKNOWN_ERROR, "server restarting: reconnect");
+    if (connection != null) {
+      connection.tell(new Connection.Send(GatewayProtocol.frame(GatewayProtocol.RECONNECT, null)));
+      connection.tell(new Connection.CloseWith(CloseCode.UNKNOWN_ERROR, "server restarting: reconnect"));
     }
     return this;
   }
 
   /** Attaches a connection and replays what it missed; false if the session cannot serve {@code afterSeq}. */
-  private boolean attach(Client next, long afterSeq, boolean resume) {
+  private boolean attach(ActorRef<Connection.Command> next, long afterSeq, boolean resume) {
     if (resume && (afterSeq > seq || (!replay.isEmpty() && afterSeq < replay.peekFirst().seq() - 1)
         || (replay.isEmpty() && afterSeq < seq))) {
       return false;
     }
-    if (client != null && !client.connection().equals(next.connection())) {
-      client.close(CloseCode.UNKNOWN_ERROR, "session resumed on another connection");
+    if (connection != null && !connection.equals(next)) {
+      connection.tell(new Connection.CloseWith(CloseCode.UNKNOWN_ERROR, "session resumed on another connection"));
     }
-    client = next;
-    getContext().watchWith(next.connection(), new ConnectionLost(next.connection()));
+    connection = next;
+    getContext().watchWith(next, new ConnectionLost(next));
     timers.cancel(Expire.INSTANCE);
-    next.connection().tell(new Connection.Attached(getContext().getSelf(), sessionId));
+    next.tell(new Connection.Attached(getContext().getSelf(), sessionId));
     gateway.presence(username).tell(new Presence.Beat(sessionId));
     if (resume) {
       int replayed = 0;
       for (var sent : replay) {
         if (sent.seq() > afterSeq) {
-          next.send(sent.json());
+          next.tell(new Connection.Send(sent.json()));
           replayed++;
         }
       }
@@ -246,7 +230,7 @@ final class Session extends AbstractOnMessageBehavior<Session.Command> {
   }
 
   private void detach() {
-    client = null;
+    connection = null;
     gateway.presence(username).tell(new Presence.Gone(sessionId));
     timers.startSingleTimer(Expire.INSTANCE, gateway.settings().resumeWindow());
   }
@@ -290,8 +274,8 @@ final class Session extends AbstractOnMessageBehavior<Session.Command> {
           .put("from", r.from()).put("to", r.to()).put("amount", r.amount()).put("balance", r.balance())
           .put("room", r.room()).put("at", r.at()));
     } else if (notice instanceof GatewayNotice.LoggedOut out && sessionId.startsWith(out.tokenSessionId() + ".")) {
-      if (client != null) client.close(CloseCode.LOGGED_OUT, "logged out");
-      client = null;
+      if (connection != null) connection.tell(new Connection.CloseWith(CloseCode.LOGGED_OUT, "logged out"));
+      connection = null;
       return Behaviors.stopped();
     }
     return this;
@@ -344,6 +328,6 @@ final class Session extends AbstractOnMessageBehavior<Session.Command> {
     gateway.metrics().dispatches.inc();
     replay.addLast(new Sent(seq, json));
     while (replay.size() > gateway.settings().replayBuffer()) replay.removeFirst();
-    if (client != null) client.send(json);
+    if (connection != null) connection.tell(new Connection.Send(json));
   }
 }

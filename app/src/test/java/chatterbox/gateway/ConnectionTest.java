@@ -58,6 +58,7 @@ class ConnectionTest {
 
     /** After its close frame the connection sends nothing more and stops when the socket ends. */
     void expectClosingThenStopsWhenTheSocketEnds() {
+      connection.tell(new Connection.Send("{\"late\":true}"));
       send(new WebSocketFrames.Text(HEARTBEAT));
       socket.expectNoMessage(Duration.ofMillis(100));
       connection.tell(Connection.ClientGone.INSTANCE);
@@ -70,6 +71,8 @@ class ConnectionTest {
     var client = Client.connect();
     client.send(new WebSocketFrames.Text(HEARTBEAT));
     client.socket().expectMessage(new WebSocketFrames.Text(GatewayProtocol.frame(GatewayProtocol.HEARTBEAT_ACK, null)));
+    client.connection().tell(new Connection.Send("{\"op\":0}"));
+    client.socket().expectMessage(new WebSocketFrames.Text("{\"op\":0}"));
 
     client.send(new WebSocketFrames.Text("{\"op\":3,\"d\":{\"room\":\"general\",\"text\":\"hi\"}}"));
     client.expectClose(CloseCode.NOT_AUTHENTICATED);

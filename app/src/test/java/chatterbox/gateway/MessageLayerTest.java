@@ -95,7 +95,7 @@ class MessageLayerTest {
     socket.sent.expectNoMessage(TICK.multipliedBy(3));
 
     socket.handlerOutput.offer(new WebSocketFrames.Close(4009, "session timed out"));
-    // Sessions send their frames straight to the stream: one that comes after the close is not sent.
+    // A frame already on its way when the connection closed is not sent after the close frame.
     socket.handlerOutput.offer(new WebSocketFrames.Text("late"));
     assertEquals(new FrameHandler.ActivelyCloseWithCode(Option.apply(4009), "session timed out"), socket.sent.receiveMessage());
     for (int i = 0; i < 3; i++) {
