@@ -17,7 +17,7 @@ import java.util.function.BiPredicate;
 /**
  * Takes a new connection whose first request is a WebSocket handshake for {@code /gateway} straight
  * to the gateway's stream (see {@code HttpListener}): the socket then carries no HTTP server stream
- * for its lifetime, about a third of its memory.
+ * for its lifetime, about 10 of the 26 KB a session cost.
  *
  * <p>Only a plain, valid handshake is taken: {@code GET /gateway} (any query) over HTTP/1.1 with
  * {@code Host}, {@code Upgrade: websocket}, {@code Connection: upgrade}, version 13, a valid key,
