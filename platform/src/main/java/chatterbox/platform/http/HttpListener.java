@@ -33,8 +33,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Why: Akka HTTP runs an upgraded connection (a WebSocket) on top of its whole HTTP server
  * stream (parser, renderer, timeouts, protocol switch: 27 stream stages) for as long as the socket
  * lives, although after the upgrade nothing passes through them. A connection taken over runs only
- * its own stream: about 10 KB less per socket (a gateway session, 26 -> 16 KB). Every other connection, and every request the
- * takeover does not claim, gets Akka HTTP's server stream and {@code route}, as before.
+ * its own stream: about 10 KB less per socket (a gateway session, 26 -> 16 KB). Every other
+ * connection, and every request the takeover does not claim, gets Akka HTTP's server stream and
+ * {@code route}, as before.
  *
  * <p>Kept from Akka HTTP's binding: its settings ({@code akka.http.server}: backlog, socket options,
  * {@code max-connections} open HTTP connections (a connection taken over no longer counts, as an
