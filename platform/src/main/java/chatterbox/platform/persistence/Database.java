@@ -1,5 +1,6 @@
 package chatterbox.platform.persistence;
 
+import akka.persistence.jdbc.journal.dao.DefaultJournalDao;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValue;
@@ -146,16 +147,21 @@ public record Database(String url, String user, String password, String schema, 
    * window, and stayed cached until the next ANALYZE: single queries took 2 to 14 seconds in the
    * transfers benchmark's first minute, and forever with autovacuum off. Planning costs well under a
    * millisecond, a few times a second; the journal's writes keep their prepared statements.
+   *
+   * <p>On PostgreSQL the journal writes each batch of events with two multi-row inserts
+   * ({@link MultiRowJournalDao}); H2 keeps the library's DAO.
    */
   public Config persistenceConfig() {
     var dialect = dialect();
     var queriesUrl = connectionUrl() + (dialect == Dialect.POSTGRES ? "&prepareThreshold=0" : "");
+    var journalDao = dialect == Dialect.POSTGRES ? MultiRowJournalDao.class.getName() : DefaultJournalDao.class.getName();
     return ConfigFactory.parseMap(Map.of(
             "akka.persistence.journal.plugin", "jdbc-journal",
             "akka.persistence.snapshot-store.plugin", "jdbc-snapshot-store",
             "akka-persistence-jdbc.shared-databases.slick.profile", dialect.slickProfile,
             "akka-persistence-jdbc.shared-databases.queries.profile", dialect.slickProfile,
             "jdbc-journal.use-shared-db", "slick",
+            "jdbc-journal.dao", journalDao,
             "jdbc-snapshot-store.use-shared-db", "slick",
             "jdbc-read-journal.use-shared-db", "queries"))
         .withValue("akka-persistence-jdbc.shared-databases.slick.db", pool(connectionUrl(), poolSize))

@@ -1,0 +1,228 @@
+package chatterbox.platform.persistence;
+
+import akka.Done;
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.persistence.jdbc.config.JournalConfig;
+import akka.persistence.jdbc.journal.dao.JournalTables.JournalAkkaSerializationRow;
+import akka.persistence.typed.PersistenceId;
+import akka.persistence.typed.javadsl.CommandHandler;
+import akka.persistence.typed.javadsl.EventHandler;
+import akka.persistence.typed.javadsl.EventSourcedBehavior;
+import chatterbox.platform.persistence.MultiRowJournalDao.JournalRowsInsert;
+import chatterbox.platform.persistence.MultiRowJournalDao.TaggedRow;
+import chatterbox.platform.serialization.JsonSerializable;
+import chatterbox.platform.testing.TestPostgres;
+import com.typesafe.config.ConfigFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import scala.Option;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The journal on PostgreSQL writes a batch of events with one multi-row insert (and one for their
+ * tags), and what it writes reads back exactly as the library's own DAO would have written it.
+ */
+class MultiRowJournalDaoTest {
+
+  private static final Database database = TestPostgres.freshDatabase("journal");
+  private static ActorTestKit testKit;
+
+  @BeforeAll
+  static void start() {
+    database.migrate("db/none");
+    testKit = ActorTestKit.create("journal", database.overlay(ConfigFactory.load()));
+  }
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+    TestPostgres.drop(database);
+  }
+
+  /**
+   * Many entities appending at once: every event lands once, each entity's events take ascending
+   * orderings (what the tag queries read by), every tag row points at its own event, and the events
+   * of one persist call went in as one statement (they share the inserting command: with one insert
+   * per event, as the library's DAO does, each would have a command of its own).
+   */
+  @Test
+  void concurrentAppendsAreWrittenWholeInOrderAndWithTheirTags() throws Exception {
+    var entities = IntStream.range(0, 20).mapToObj(i -> "log-" + i).toList();
+    for (int round = 0; round < 2; round++) {
+      var acks = new ArrayList<CompletableFuture<Done>>();
+      for (var id : entities) {
+        var texts = List.of(id + "/" + round + "a", id + "/" + round + "b", id + "/" + round + "c");
+        acks.add(append(id, texts).toCompletableFuture());
+      }
+      CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
+    }
+
+    try (var connection = connect()) {
+      var orderings = new HashMap<String, List<Long>>();
+      var commands = new HashMap<String, Set<String>>();
+      try (var rows = connection.createStatement().executeQuery(
+          "SELECT persistence_id, sequence_number, ordering, xmin::text, cmin::text FROM event_journal "
+              + "WHERE persistence_id LIKE 'Log|%' ORDER BY persistence_id, sequence_number")) {
+        while (rows.next()) {
+          var id = rows.getString(1);
+          orderings.computeIfAbsent(id, k -> new ArrayList<>()).add(rows.getLong(3));
+          long round = (rows.getLong(2) - 1) / 3;
+          commands.computeIfAbsent(id + "#" + round, k -> new TreeSet<>()).add(rows.getString(4) + "/" + rows.getString(5));
+        }
+      }
+      assertEquals(entities.size(), orderings.size());
+      orderings.forEach((id, list) -> {
+        assertEquals(6, list.size(), id);
+        for (int i = 1; i < list.size(); i++) assertTrue(list.get(i) > list.get(i - 1), id + " orderings " + list);
+      });
+      commands.forEach((write, inserts) -> assertEquals(1, inserts.size(), write + " inserted by " + inserts));
+
+      var tags = new TreeMap<String, Set<String>>();
+      try (var rows = connection.createStatement().executeQuery(
+          "SELECT j.persistence_id || '#' || j.sequence_number, t.tag FROM event_tag t JOIN event_journal j ON j.ordering = t.event_id "
+              + "WHERE j.persistence_id LIKE 'Log|%'")) {
+        while (rows.next()) tags.computeIfAbsent(rows.getString(1), k -> new TreeSet<>()).add(rows.getString(2));
+      }
+      assertEquals(entities.size() * 6, tags.size());
+      tags.forEach((event, eventTags) -> {
+        long seq = Long.parseLong(event.substring(event.indexOf('#') + 1));
+        assertEquals(Log.tagsFor(seq), eventTags, event);
+      });
+    }
+
+    // The library reads back what was written: a restarted entity recovers every text in order.
+    var id = entities.get(7);
+    assertEquals(List.of(id + "/0a", id + "/0b", id + "/0c", id + "/1a", id + "/1b", id + "/1c"), textsAfterRestart(id));
+  }
+
+  /** A batch is one transaction: a row that cannot be written fails the whole batch, and nothing of it stays. */
+  @Test
+  void aBatchWithARowThatCannotBeWrittenLeavesNothing() throws Exception {
+    var insert = new JournalRowsInsert(journalConfig().eventJournalTableConfiguration(), journalConfig().eventTagTableConfiguration());
+    try (var connection = connect()) {
+      MultiRowJournalDao.inTransaction(connection, c -> insert.write(c, List.of(row("Raw|taken", 1, Set.of("raw")))));
+      var batch = List.of(row("Raw|fresh", 1, Set.of("raw")), row("Raw|taken", 1, Set.of()), row("Raw|fresh", 2, Set.of("raw")));
+
+      assertThrows(MultiRowJournalDao.JournalWriteException.class,
+          () -> MultiRowJournalDao.inTransaction(connection, c -> insert.write(c, batch)));
+
+      try (var rows = connection.createStatement().executeQuery(
+          "SELECT persistence_id, count(*) FROM event_journal WHERE persistence_id LIKE 'Raw|%' GROUP BY persistence_id")) {
+        var counts = new HashMap<String, Long>();
+        while (rows.next()) counts.put(rows.getString(1), rows.getLong(2));
+        assertEquals(Map.of("Raw|taken", 1L), counts);
+      }
+      try (var rows = connection.createStatement().executeQuery("SELECT count(*) FROM event_tag WHERE tag = 'raw'")) {
+        rows.next();
+        assertEquals(1, rows.getLong(1));
+      }
+      assertTrue(connection.getAutoCommit(), "the connection is handed back as it came");
+    }
+  }
+
+  private static CompletionStage<Done> append(String id, List<String> texts) {
+    ActorRef<Log.Command> log = testKit.spawn(Log.create(id));
+    return akka.actor.typed.javadsl.AskPattern.<Log.Command, Done>ask(log, replyTo -> new Log.Append(texts, replyTo), Duration.ofSeconds(15), testKit.scheduler())
+        .thenApply(done -> {
+          testKit.stop(log);
+          return done;
+        });
+  }
+
+  private static List<String> textsAfterRestart(String id) throws Exception {
+    ActorRef<Log.Command> log = testKit.spawn(Log.create(id));
+    return akka.actor.typed.javadsl.AskPattern.<Log.Command, List<String>>ask(log, Log.Read::new, Duration.ofSeconds(15), testKit.scheduler())
+        .toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  private static TaggedRow row(String persistenceId, long seq, Set<String> tags) {
+    return new TaggedRow(new JournalAkkaSerializationRow(0, false, persistenceId, seq, "test", 1L, "",
+        ("event " + seq).getBytes(StandardCharsets.UTF_8), 1, "", Option.empty(), Option.empty(), Option.empty()), tags);
+  }
+
+  private static JournalConfig journalConfig() {
+    return new JournalConfig(ConfigFactory.load().getConfig("jdbc-journal"));
+  }
+
+  private static Connection connect() throws SQLException {
+    return DriverManager.getConnection(database.connectionUrl(), database.user(), database.password());
+  }
+
+  /** An entity that appends texts, all of one command in one persist call, and tags them by position. */
+  static final class Log extends EventSourcedBehavior<Log.Command, Log.Appended, List<String>> {
+    sealed interface Command extends JsonSerializable {}
+
+    record Append(List<String> texts, ActorRef<Done> replyTo) implements Command {}
+
+    record Read(ActorRef<List<String>> replyTo) implements Command {}
+
+    record Appended(String text) implements JsonSerializable {}
+
+    static Behavior<Command> create(String id) {
+      return new Log(id);
+    }
+
+    /** Every event is tagged {@code all}; the second of each append (sequence numbers 2, 5, 8...) also {@code b}. */
+    static Set<String> tagsFor(long sequenceNr) {
+      return (sequenceNr - 1) % 3 == 1 ? Set.of("all", "b") : Set.of("all");
+    }
+
+    private Log(String id) {
+      super(PersistenceId.of("Log", id));
+    }
+
+    @Override
+    public List<String> emptyState() {
+      return List.of();
+    }
+
+    @Override
+    public CommandHandler<Command, Appended, List<String>> commandHandler() {
+      return newCommandHandlerBuilder().forAnyState()
+          .onCommand(Append.class, (state, append) -> Effect()
+              .persist(append.texts().stream().map(Appended::new).toList())
+              .thenReply(append.replyTo(), after -> Done.getInstance()))
+          .onCommand(Read.class, (state, read) -> Effect().reply(read.replyTo(), state))
+          .build();
+    }
+
+    @Override
+    public EventHandler<List<String>, Appended> eventHandler() {
+      return newEventHandlerBuilder().forAnyState()
+          .onEvent(Appended.class, (state, appended) -> {
+            var next = new ArrayList<>(state);
+            next.add(appended.text());
+            return List.copyOf(next);
+          })
+          .build();
+    }
+
+    @Override
+    public Set<String> tagsFor(Appended event) {
+      return event.text().endsWith("b") ? Set.of("all", "b") : Set.of("all");
+    }
+  }
+}
