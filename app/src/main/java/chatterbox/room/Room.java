@@ -19,10 +19,10 @@ import akka.persistence.typed.javadsl.ReplyEffect;
 import akka.persistence.typed.javadsl.RetentionCriteria;
 import akka.persistence.typed.javadsl.SignalHandler;
 import chatterbox.platform.serialization.JsonSerializable;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -217,7 +217,20 @@ public final class Room extends EventSourcedBehaviorWithEnforcedReplies<Room.Com
   }
 
   public record MessagePosted(String room, long seq, String author, String text, String nonce, Instant at)
-      implements Event {}
+      implements Event, RecentEntries.Keyed {
+    /** A retried post is recognised by its author and nonce. */
+    @Override
+    @JsonIgnore
+    public Object windowKey() {
+      return postKey(author, nonce);
+    }
+  }
+
+  private record PostKey(String author, String nonce) {}
+
+  private static Object postKey(String author, String nonce) {
+    return new PostKey(author, nonce);
+  }
 
   public record MemberJoined(String room, long seq, String username, Instant at) implements Event {}
 
@@ -225,7 +238,14 @@ public final class Room extends EventSourcedBehaviorWithEnforcedReplies<Room.Com
 
   /** No amount: the room learns that money moved, not how much. */
   public record TransferNoticed(String room, long seq, String transferId, String from, String to, Instant at)
-      implements Event {}
+      implements Event, RecentEntries.Keyed {
+    /** A retried notice is recognised by its transfer id. */
+    @Override
+    @JsonIgnore
+    public Object windowKey() {
+      return transferId;
+    }
+  }
 
   // ---- state ----------------------------------------------------------------------------------
 
@@ -253,15 +273,13 @@ public final class Room extends EventSourcedBehaviorWithEnforcedReplies<Room.Com
    *                        a retry is answered with the original (its seq, text and time)
    * @param recentTransfers the latest transfer notices, oldest first
    */
-  public record Open(long lastSeq, Set<String> members, List<MessagePosted> recentPosts,
-                     List<TransferNoticed> recentTransfers) implements State {
+  public record Open(long lastSeq, Set<String> members, RecentEntries<MessagePosted> recentPosts,
+                     RecentEntries<TransferNoticed> recentTransfers) implements State {
 
-    static final Open EMPTY = new Open(0, Set.of(), List.of(), List.of());
+    static final Open EMPTY = new Open(0, Set.of(), RecentEntries.none(), RecentEntries.none());
 
     public Open {
       members = Set.copyOf(members);
-      recentPosts = List.copyOf(recentPosts);
-      recentTransfers = List.copyOf(recentTransfers);
     }
 
     @Override
@@ -274,17 +292,17 @@ public final class Room extends EventSourcedBehaviorWithEnforcedReplies<Room.Com
     }
 
     Optional<MessagePosted> postBy(String author, String nonce) {
-      return recentPosts.stream().filter(p -> p.author().equals(author) && nonce.equals(p.nonce())).findFirst();
+      return recentPosts.find(postKey(author, nonce));
     }
 
     /** The room's latest entry when the retry windows hold it. */
     Optional<Event> latestKept() {
-      return java.util.stream.Stream.<Event>concat(recentPosts.stream(), recentTransfers.stream())
+      return java.util.stream.Stream.<Event>concat(recentPosts.oldestFirst().stream(), recentTransfers.oldestFirst().stream())
           .filter(entry -> entry.seq() == lastSeq).findFirst();
     }
 
     Optional<TransferNoticed> notice(String transferId) {
-      return recentTransfers.stream().filter(t -> t.transferId().equals(transferId)).findFirst();
+      return recentTransfers.find(transferId);
     }
 
     Open joined(MemberJoined joined) {
@@ -300,18 +318,12 @@ public final class Room extends EventSourcedBehaviorWithEnforcedReplies<Room.Com
     }
 
     Open posted(MessagePosted posted, int window) {
-      var posts = posted.nonce() == null ? recentPosts : keepLast(recentPosts, posted, window);
+      var posts = posted.nonce() == null ? recentPosts : recentPosts.add(posted, window);
       return new Open(posted.seq(), members, posts, recentTransfers);
     }
 
     Open noticed(TransferNoticed noticed, int window) {
-      return new Open(noticed.seq(), members, recentPosts, keepLast(recentTransfers, noticed, window));
-    }
-
-    private static <E> List<E> keepLast(List<E> oldestFirst, E newest, int capacity) {
-      var kept = new ArrayList<E>(oldestFirst.subList(Math.max(0, oldestFirst.size() + 1 - capacity), oldestFirst.size()));
-      kept.add(newest);
-      return kept;
+      return new Open(noticed.seq(), members, recentPosts, recentTransfers.add(noticed, window));
     }
   }
 
