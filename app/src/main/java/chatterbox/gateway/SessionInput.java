@@ -7,6 +7,7 @@ import chatterbox.metrics.Metrics;
 import chatterbox.room.Room;
 import chatterbox.transfer.Payments;
 import chatterbox.transfer.TransferService;
+import chatterbox.transfer.Transfer;
 import chatterbox.transfer.TransferStatus;
 import chatterbox.wallet.Money;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -183,7 +184,8 @@ final class SessionInput {
     if (result instanceof Payments.SelfPayment) {
       return done(Events.transferFailed(id, "unknown_recipient", "you cannot send money to yourself"));
     }
-    var status = ((Payments.Started) result).status();
+    var started = (Payments.Started) result;
+    var status = started.status();
     if (status.stage() == TransferStatus.Stage.REJECTED) {
       return done(Events.transferFailed(id, "insufficient_funds", "insufficient funds: nothing was sent"));
     }
@@ -193,15 +195,22 @@ final class SessionInput {
     gateway.roomService().noticeTransfer(transfer.room(), id, username, transfer.to());
     var at = status.finishedAt().orElse(Instant.now()).toString();
     var amount = Money.format(transfer.amount());
-    var senderBalance = gateway.transfers().balance(username);
-    var recipientBalance = gateway.transfers().balance(transfer.to());
-    return senderBalance.thenCombine(recipientBalance, (mine, theirs) -> {
+    // The saga's answer carries both balances when this confirmation saw the transfer complete;
+    // only a transfer that had completed before (a repeated confirmation) needs the wallets asked.
+    var balances = started.balances().<CompletionStage<Transfer.Balances>>map(CompletableFuture::completedFuture)
+        .orElseGet(() -> currentBalances(username, transfer.to()));
+    return balances.thenApply(both -> {
       gateway.notifyUser(new GatewayNotice.TransferReceipt(username, id, "out", username, transfer.to(), amount,
-          Money.format(mine.balance()), transfer.room(), at));
+          Money.format(both.payer()), transfer.room(), at));
       gateway.notifyUser(new GatewayNotice.TransferReceipt(transfer.to(), id, "in", username, transfer.to(), amount,
-          Money.format(theirs.balance()), transfer.room(), at));
+          Money.format(both.payee()), transfer.room(), at));
       return new Session.ConfirmOutcome(id, false, null);
     });
+  }
+
+  private CompletionStage<Transfer.Balances> currentBalances(String payer, String payee) {
+    return gateway.transfers().balance(payer).thenCombine(gateway.transfers().balance(payee),
+        (mine, theirs) -> new Transfer.Balances(mine.balance(), theirs.balance()));
   }
 
   private CompletionStage<Session.Command> done(ObjectNode failed) {

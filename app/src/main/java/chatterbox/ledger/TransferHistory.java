@@ -42,6 +42,8 @@ public final class TransferHistory {
         row.stage = Stage.DEBITING;
       } else if (event instanceof Transfer.FundsDebited) {
         row.stage = Stage.CREDITING;
+      } else if (event instanceof Transfer.TransferCompleted) {
+        row.stage = Stage.COMPLETED;
       } else if (event instanceof Transfer.RecipientCredited) {
         row.stage = Stage.SETTLING;
       } else if (event instanceof Transfer.DebitSettled) {

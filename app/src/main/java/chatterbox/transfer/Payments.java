@@ -5,6 +5,7 @@ import chatterbox.account.AccountService;
 import chatterbox.account.Username;
 
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -17,8 +18,11 @@ public final class Payments {
 
   public sealed interface Result {}
 
-  /** The transfer ran (or had already run under this id): its outcome or current stage. */
-  public record Started(TransferStatus status) implements Result {}
+  /**
+   * The transfer ran (or had already run under this id): its outcome or current stage, and the two
+   * wallets' balances when this payment saw it complete ({@link TransferService.Outcome}).
+   */
+  public record Started(TransferStatus status, Optional<Transfer.Balances> balances) implements Result {}
 
   public record UnknownRecipient() implements Result {}
 
@@ -58,8 +62,8 @@ public final class Payments {
         if (!(check instanceof Account.PinAccepted)) {
           return CompletableFuture.completedFuture(new WrongPin(0));
         }
-        return transfers.start(transferId, TransferRequest.payment(payer, payee, amount, payer))
-            .thenApply(Started::new);
+        return transfers.startForReceipt(transferId, TransferRequest.payment(payer, payee, amount, payer))
+            .thenApply(outcome -> new Started(outcome.status(), outcome.balances()));
       });
     });
   }

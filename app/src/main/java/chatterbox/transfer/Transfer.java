@@ -61,7 +61,7 @@ import java.util.regex.Pattern;
  *       transfer itself still finishes.</li>
  * </ul>
  *
- * <p>No snapshots: a transfer has at most five events, cheaper to replay than a snapshot to load.
+ * <p>No snapshots: a transfer has at most four events, cheaper to replay than a snapshot to load.
  */
 public final class Transfer extends EventSourcedBehaviorWithEnforcedReplies<Transfer.Command, Transfer.Event, Transfer.State> {
 
@@ -147,9 +147,11 @@ public final class Transfer extends EventSourcedBehaviorWithEnforcedReplies<Tran
 
   record DebitRefused(long balance) implements StepAnswer {}
 
-  record CreditAccepted() implements StepAnswer {}
+  /** @param payeeBalance the payee's balance as its wallet answered */
+  record CreditAccepted(long payeeBalance) implements StepAnswer {}
 
-  record SettleAccepted() implements StepAnswer {}
+  /** @param payerBalance the payer's balance as its wallet answered */
+  record SettleAccepted(long payerBalance) implements StepAnswer {}
 
   /** The wallet did not answer attempt {@code step} in time, or the ask failed. */
   record StepUnanswered(long step, String cause) implements Internal {}
@@ -161,7 +163,17 @@ public final class Transfer extends EventSourcedBehaviorWithEnforcedReplies<Tran
 
   // ---- replies --------------------------------------------------------------------------------
 
-  public sealed interface StartReply extends JsonSerializable permits TransferStatus, Mismatch {}
+  public sealed interface StartReply extends JsonSerializable permits TransferStatus, Receipt, Mismatch {}
+
+  /**
+   * The answer to the callers waiting when the transfer completes: its status and both wallets'
+   * balances as they answered their steps (a receipt shows them without asking the wallets
+   * again). Later callers, and callers after a restart, get the {@link TransferStatus} alone.
+   */
+  public record Receipt(TransferStatus status, Balances balances) implements StartReply {}
+
+  /** Minor units in the payer's and the payee's wallet right after the transfer's steps there. */
+  public record Balances(long payer, long payee) implements JsonSerializable {}
 
   public sealed interface GetReply extends JsonSerializable permits TransferStatus, UnknownTransfer {}
 
@@ -186,9 +198,13 @@ public final class Transfer extends EventSourcedBehaviorWithEnforcedReplies<Tran
   /** The payer's wallet refused the debit; nothing moved. */
   public record TransferRejected(String transferId, String reason, Instant at) implements Event {}
 
+  /** The payee has the money and the payer's hold is gone: the transfer is complete. */
+  public record TransferCompleted(String transferId, Instant at) implements Event {}
+
+  /** Written before {@link TransferCompleted} replaced this pair; read from older journals. */
   public record RecipientCredited(String transferId, Instant at) implements Event {}
 
-  /** The payer's hold is gone: the transfer is complete. */
+  /** As {@link RecipientCredited}: the payer's hold is gone, the transfer complete. */
   public record DebitSettled(String transferId, Instant at) implements Event {}
 
   // ---- state ----------------------------------------------------------------------------------
@@ -226,8 +242,8 @@ public final class Transfer extends EventSourcedBehaviorWithEnforcedReplies<Tran
 
   /**
    * Credited, the hold not settled yet. Only recovered from journals written before credit and
-   * settle ran side by side (they wrote {@link RecipientCredited} alone); now both events are
-   * written together.
+   * settle ran side by side (they wrote {@link RecipientCredited} alone); now one event,
+   * {@link TransferCompleted}, records both.
    */
   public record Settling(Details transfer) implements InFlight {
     @Override
@@ -275,6 +291,8 @@ public final class Transfer extends EventSourcedBehaviorWithEnforcedReplies<Tran
   private int attempt; // attempts at the current step
   private boolean credited; // while Crediting: the payee's wallet has answered the credit
   private boolean settled; // while Crediting: the payer's wallet has answered the settle
+  private long payeeBalance; // as the payee's wallet answered the credit, once credited
+  private long payerBalance; // as the payer's wallet answered the settle, once settled
   private boolean stopRequested;
 
   private Transfer(String transferId, Wallets wallets, Settings settings, ActorRef<ClusterSharding.ShardCommand> shard,
@@ -309,10 +327,12 @@ public final class Transfer extends EventSourcedBehaviorWithEnforcedReplies<Tran
     builder.forStateType(Crediting.class)
         .onCommand(CreditAccepted.class, (crediting, accepted) -> {
           credited = true;
+          payeeBalance = accepted.payeeBalance();
           return settled ? completeBoth(crediting) : Effect().noReply();
         })
         .onCommand(SettleAccepted.class, (crediting, accepted) -> {
           settled = true;
+          payerBalance = accepted.payerBalance();
           return credited ? completeBoth(crediting) : Effect().noReply();
         });
     builder.forStateType(Settling.class)
@@ -397,36 +417,32 @@ public final class Transfer extends EventSourcedBehaviorWithEnforcedReplies<Tran
    * the debit again.
    */
   private ReplyEffect<Event, State> complete(Settling state, DebitSettled settled) {
-    answerWaiting(eventHandler().apply(state, settled));
-    return finish(List.of(settled)); // answers no one again: the waiting list is empty now
+    answerWaiting(statusAfter(state, settled));
+    return finish(settled); // answers no one again: the waiting list is empty now
   }
 
   /**
    * Both wallets have answered the credit and the settle: as {@link #complete}, the callers learn
-   * the outcome now, and the two results are written together (one atomic write: both or neither;
-   * if lost, recovery repeats both steps, which the wallets answer without change).
+   * the outcome now, with both wallets' balances, while {@link TransferCompleted} is written (if
+   * it is lost, recovery repeats both steps, which the wallets answer without change).
    */
   private ReplyEffect<Event, State> completeBoth(Crediting state) {
-    var now = clock.instant();
-    List<Event> results = List.of(new RecipientCredited(transferId, now), new DebitSettled(transferId, now));
-    State completed = state;
-    for (var result : results) completed = eventHandler().apply(completed, result);
-    answerWaiting(completed);
-    return finish(results);
+    var completed = new TransferCompleted(transferId, clock.instant());
+    answerWaiting(new Receipt(statusAfter(state, completed), new Balances(payerBalance, payeeBalance)));
+    return finish(completed);
+  }
+
+  private TransferStatus statusAfter(State state, Event outcome) {
+    return ((Finished) eventHandler().apply(state, outcome)).status();
   }
 
   private ReplyEffect<Event, State> finish(Event outcome) {
-    return finish(List.of(outcome));
-  }
-
-  private ReplyEffect<Event, State> finish(List<Event> outcome) {
-    var persisted = Effect().persist(outcome).thenRun(this::answerWaiting);
+    var persisted = Effect().persist(outcome).thenRun(finished -> answerWaiting(((Finished) finished).status()));
     // If the shard already asked us to stop, it is waiting for exactly that; otherwise ask it to passivate us.
     return (stopRequested ? persisted.thenStop() : persisted.thenRun(finished -> passivate())).thenNoReply();
   }
 
-  private void answerWaiting(State finished) {
-    var outcome = ((Finished) finished).status();
+  private void answerWaiting(StartReply outcome) {
     waitingForOutcome.forEach(caller -> caller.tell(outcome));
     waitingForOutcome.clear();
   }
@@ -481,7 +497,7 @@ public final class Transfer extends EventSourcedBehaviorWithEnforcedReplies<Tran
       if (!credited) {
         askWallet(request.to(), Wallet.Credited.class,
             replyTo -> new Wallet.Credit(transferId, request.amount(), replyTo),
-            answer -> new CreditAccepted());
+            answer -> new CreditAccepted(answer.balance()));
       }
       if (!settled) askSettle(request.from());
     } else if (state instanceof Settling settling) {
@@ -490,7 +506,8 @@ public final class Transfer extends EventSourcedBehaviorWithEnforcedReplies<Tran
   }
 
   private void askSettle(String payer) {
-    askWallet(payer, Wallet.Settled.class, replyTo -> new Wallet.Settle(transferId, replyTo), answer -> new SettleAccepted());
+    askWallet(payer, Wallet.Settled.class, replyTo -> new Wallet.Settle(transferId, replyTo),
+        answer -> new SettleAccepted(answer.balance()));
   }
 
   private <R> void askWallet(String walletId, Class<R> replyClass,
@@ -540,6 +557,7 @@ public final class Transfer extends EventSourcedBehaviorWithEnforcedReplies<Tran
         .onEvent(TransferRejected.class, (debiting, rejected) ->
             new Rejected(debiting.transfer(), rejected.reason(), rejected.at()));
     builder.forStateType(Crediting.class)
+        .onEvent(TransferCompleted.class, (crediting, completed) -> new Completed(crediting.transfer(), completed.at()))
         .onEvent(RecipientCredited.class, (crediting, credited) -> new Settling(crediting.transfer()));
     builder.forStateType(Settling.class)
         .onEvent(DebitSettled.class, (settling, settled) -> new Completed(settling.transfer(), settled.at()));

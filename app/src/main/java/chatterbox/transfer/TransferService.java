@@ -10,6 +10,7 @@ import chatterbox.wallet.Wallet;
 import chatterbox.wallet.Wallets;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.concurrent.CompletionStage;
@@ -79,6 +80,20 @@ public final class TransferService {
    * its peak's users). A refusal is cheap, and the client may try again with the same id.
    */
   public CompletionStage<TransferStatus> start(String transferId, TransferRequest request) {
+    return startForReceipt(transferId, request).thenApply(Outcome::status);
+  }
+
+  /**
+   * What {@link #startForReceipt} answers.
+   *
+   * @param balances both wallets' balances right after the transfer, when this call saw it
+   *                 complete; empty otherwise (it had completed before, it did not complete, or
+   *                 the saga restarted meanwhile)
+   */
+  public record Outcome(TransferStatus status, Optional<Transfer.Balances> balances) {}
+
+  /** As {@link #start}, with the wallets' balances when this call saw the transfer complete (for a receipt). */
+  public CompletionStage<Outcome> startForReceipt(String transferId, TransferRequest request) {
     var idProblem = TransferIds.problem(transferId);
     if (idProblem.isPresent()) {
       return CompletableFuture.failedFuture(new IllegalArgumentException("transfer id " + idProblem.get()));
@@ -94,13 +109,19 @@ public final class TransferService {
         .exceptionallyCompose(failure -> isTimeout(failure)
             ? status(transferId).thenApply(Transfer.StartReply.class::cast)
             : CompletableFuture.failedFuture(failure))
-        .thenCompose(answer -> answer instanceof Transfer.Mismatch mismatch
-            ? CompletableFuture.failedFuture(new TransferIdInUse(mismatch.message()))
-            : CompletableFuture.completedFuture((TransferStatus) answer))
-        .whenComplete((status, failure) -> {
+        .thenCompose(TransferService::outcome)
+        .whenComplete((outcome, failure) -> {
           inFlight.decrementAndGet();
-          if (status != null && status.finished()) onFinished.accept(status);
+          if (outcome != null && outcome.status().finished()) onFinished.accept(outcome.status());
         });
+  }
+
+  private static CompletionStage<Outcome> outcome(Transfer.StartReply answer) {
+    if (answer instanceof Transfer.Mismatch mismatch) return CompletableFuture.failedFuture(new TransferIdInUse(mismatch.message()));
+    if (answer instanceof Transfer.Receipt receipt) {
+      return CompletableFuture.completedFuture(new Outcome(receipt.status(), Optional.of(receipt.balances())));
+    }
+    return CompletableFuture.completedFuture(new Outcome((TransferStatus) answer, Optional.empty()));
   }
 
   /** True while {@link #start} would refuse with {@link Busy}: lets callers skip work before it (a PIN check). */

@@ -132,10 +132,14 @@ public final class Wallet extends EventSourcedBehaviorWithEnforcedReplies<Wallet
   /** Nothing was debited: {@code balance} is what could have been. */
   public record InsufficientFunds(String transferId, long balance) implements DebitReply {}
 
-  public record Credited(String transferId) implements JsonSerializable {}
+  /**
+   * The amount is in the balance (now, or already before). {@code balance}: the wallet's balance as
+   * it answers, so that a receipt needs no second look (a repeat answers the balance of its time).
+   */
+  public record Credited(String transferId, long balance) implements JsonSerializable {}
 
-  /** No money of the transfer is on hold any more (settled now, before, or never held). */
-  public record Settled(String transferId) implements JsonSerializable {}
+  /** No money of the transfer is on hold any more (settled now, before, or never held); {@code balance} as in {@link Credited}. */
+  public record Settled(String transferId, long balance) implements JsonSerializable {}
 
   /** No money of the transfer is on hold any more (refunded now, before, or never held). */
   public record Refunded(String transferId) implements JsonSerializable {}
@@ -286,15 +290,16 @@ public final class Wallet extends EventSourcedBehaviorWithEnforcedReplies<Wallet
   }
 
   private ReplyEffect<Event, State> onCredit(State state, Credit credit) {
-    var credited = new Credited(credit.transferId());
-    if (state.finished().contains(credit.transferId())) return Effect().reply(credit.replyTo(), credited);
+    if (state.finished().contains(credit.transferId())) {
+      return Effect().reply(credit.replyTo(), new Credited(credit.transferId(), state.balance()));
+    }
     return Effect()
         .persist(new FundsCredited(walletId, credit.transferId(), credit.amount()))
-        .thenReply(credit.replyTo(), newState -> credited);
+        .thenReply(credit.replyTo(), newState -> new Credited(credit.transferId(), newState.balance()));
   }
 
   private ReplyEffect<Event, State> onSettle(State state, Settle settle) {
-    var settled = new Settled(settle.transferId());
+    var settled = new Settled(settle.transferId(), state.balance()); // a settle leaves the balance as it is
     Long held = state.holds().get(settle.transferId());
     if (held != null) {
       return Effect()

@@ -50,7 +50,8 @@ class IdleUnfinishedTransfersTest {
 
   @Test
   void listsOnlyUnfinishedTransfersIdleLongerThanAskedOldestFirst() {
-    transfer("done", Duration.ofMinutes(9), at -> new Transfer.DebitSettled("done", at));
+    transfer("done", Duration.ofMinutes(9), at -> new Transfer.TransferCompleted("done", at));
+    transfer("done-before", Duration.ofMinutes(9), at -> new Transfer.DebitSettled("done-before", at));
     transfer("refused", Duration.ofMinutes(9), at -> new Transfer.TransferRejected("refused", "insufficient funds", at));
     transfer("crediting-old", Duration.ofMinutes(8), at -> new Transfer.FundsDebited("crediting-old", at));
     transfer("debiting-older", Duration.ofMinutes(9), null);

@@ -106,16 +106,20 @@ class ReadModelBatchesTest {
         new Transfer.TransferRequested("h3", request, t0.plusSeconds(6)),
         new Transfer.TransferRejected("h3", Transfer.INSUFFICIENT_FUNDS, t0.plusSeconds(7)),
         new Transfer.TransferRequested("h4", request, t0.plusSeconds(8)),
-        new Transfer.FundsDebited("h4", t0.plusSeconds(9)));
+        new Transfer.FundsDebited("h4", t0.plusSeconds(9)),
+        new Transfer.TransferRequested("h5", request, t0.plusSeconds(10)),
+        new Transfer.FundsDebited("h5", t0.plusSeconds(11)));
+    transferBatch(new Transfer.TransferCompleted("h5", t0.plusSeconds(12))); // one event where h1 has the older pair
 
     var history = new Ledger(jdbc).history("dee", 10, 0).toCompletableFuture().join().stream()
         .collect(Collectors.toMap(Ledger.HistoryEntry::transferId, entry -> entry));
-    assertEquals(4, history.size());
+    assertEquals(5, history.size());
     expect(history.get("h1"), "completed", null, t0, t0.plusSeconds(4));
     expect(history.get("h2"), "rejected", Transfer.INSUFFICIENT_FUNDS, t0.plusSeconds(2), t0.plusSeconds(5));
     expect(history.get("h3"), "rejected", Transfer.INSUFFICIENT_FUNDS, t0.plusSeconds(6), t0.plusSeconds(7));
     expect(history.get("h4"), "crediting", null, t0.plusSeconds(8), t0.plusSeconds(9));
-    assertEquals(List.of(40L, 40L, 40L, 40L), history.values().stream().map(Ledger.HistoryEntry::amount).toList());
+    expect(history.get("h5"), "completed", null, t0.plusSeconds(10), t0.plusSeconds(12));
+    assertEquals(List.of(40L, 40L, 40L, 40L, 40L), history.values().stream().map(Ledger.HistoryEntry::amount).toList());
   }
 
   private static void expect(Ledger.HistoryEntry entry, String status, String reason, Instant requestedAt, Instant updatedAt) {

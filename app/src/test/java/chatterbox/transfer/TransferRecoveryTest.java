@@ -62,12 +62,12 @@ class TransferRecoveryTest {
 
   private static void answerCredit(TestProbe<Wallet.Command> wallet) {
     var credit = wallet.expectMessageClass(Wallet.Credit.class);
-    credit.replyTo().tell(new Wallet.Credited(credit.transferId()));
+    credit.replyTo().tell(new Wallet.Credited(credit.transferId(), 300));
   }
 
   private static void answerSettle(TestProbe<Wallet.Command> wallet) {
     var settle = wallet.expectMessageClass(Wallet.Settle.class);
-    settle.replyTo().tell(new Wallet.Settled(settle.transferId()));
+    settle.replyTo().tell(new Wallet.Settled(settle.transferId(), 700));
   }
 
   private TransferStatus status(ActorRef<Transfer.Command> transfer) {
@@ -96,13 +96,13 @@ class TransferRecoveryTest {
     realBob.tell(bob.expectMessageClass(Wallet.Credit.class));
     realAlice.tell(alice.expectMessageClass(Wallet.Settle.class));
 
-    assertEquals(Stage.COMPLETED, ((TransferStatus) caller.receiveMessage()).stage());
+    assertEquals(Stage.COMPLETED, StartReplies.status(caller.receiveMessage()).stage());
     var balance = testKit.<Wallet.Balance>createTestProbe();
     realAlice.tell(new Wallet.GetBalance(balance.ref()));
     assertEquals(new Wallet.Balance(700, 0), balance.receiveMessage());
     realBob.tell(new Wallet.GetBalance(balance.ref()));
     assertEquals(new Wallet.Balance(300, 0), balance.receiveMessage());
-    assertEquals(4, PersistenceTestKit.create(testKit.system()).persistedInStorage("Transfer|t1").size());
+    assertEquals(3, PersistenceTestKit.create(testKit.system()).persistedInStorage("Transfer|t1").size());
     alice.expectNoMessage(Duration.ofMillis(300));
     bob.expectNoMessage();
   }
@@ -120,7 +120,7 @@ class TransferRecoveryTest {
     answerCredit(bob);
     answerSettle(alice);
 
-    assertEquals(Stage.COMPLETED, ((TransferStatus) caller.receiveMessage()).stage());
+    assertEquals(Stage.COMPLETED, StartReplies.status(caller.receiveMessage()).stage());
   }
 
   @Test
@@ -186,7 +186,7 @@ class TransferRecoveryTest {
     transfer.persistenceTestKit().failNextPersisted(); // RecipientCredited and DebitSettled will not be written
     answerCredit(bob);
     answerSettle(alice);
-    assertEquals(Stage.COMPLETED, ((TransferStatus) caller.receiveMessage()).stage(), "answered once both wallets are done");
+    assertEquals(Stage.COMPLETED, StartReplies.status(caller.receiveMessage()).stage(), "answered once both wallets are done");
 
     assertInstanceOf(Transfer.Crediting.class, transfer.restart().state(), "neither result was written");
     answerCredit(bob); // credited and settled again: the wallets recognise the transfer and change nothing
@@ -253,11 +253,31 @@ class TransferRecoveryTest {
     var credit = bob.expectMessageClass(Wallet.Credit.class);
     var settle = alice.expectMessageClass(Wallet.Settle.class); // sent with the credit, not after it
     assertEquals(Stage.CREDITING, status(t1).stage());
-    credit.replyTo().tell(new Wallet.Credited("t1"));
+    credit.replyTo().tell(new Wallet.Credited("t1", 300));
     assertEquals(Stage.CREDITING, status(t1).stage(), "one of the two answers is not the end of the step");
     caller.expectNoMessage(Duration.ofMillis(100));
-    settle.replyTo().tell(new Wallet.Settled("t1"));
-    assertEquals(Stage.COMPLETED, ((TransferStatus) caller.receiveMessage()).stage());
+    settle.replyTo().tell(new Wallet.Settled("t1", 700));
+    assertEquals(Stage.COMPLETED, StartReplies.status(caller.receiveMessage()).stage());
+  }
+
+  @Test
+  void theCallersWaitingAtTheEndGetAReceiptWithTheBalancesTheWalletsAnswered() {
+    var transfer = restartableTransfer();
+    var other = testKit.<Transfer.StartReply>createTestProbe();
+    transfer.runCommand(new Transfer.Start(PAYMENT, caller.ref()));
+    transfer.runCommand(new Transfer.Start(PAYMENT, other.ref()));
+    answerDebit(alice);
+    bob.expectMessageClass(Wallet.Credit.class).replyTo().tell(new Wallet.Credited("t1", 1_234));
+    alice.expectMessageClass(Wallet.Settle.class).replyTo().tell(new Wallet.Settled("t1", 567));
+
+    var receipt = assertInstanceOf(Transfer.Receipt.class, caller.receiveMessage());
+    assertEquals(new Transfer.Balances(567, 1_234), receipt.balances());
+    assertEquals(Stage.COMPLETED, receipt.status().stage());
+    assertEquals(receipt, other.receiveMessage(), "every caller waiting gets the same receipt");
+    shard.expectMessageClass(ClusterSharding.Passivate.class);
+
+    var later = transfer.<Transfer.StartReply>runCommand(replyTo -> new Transfer.Start(PAYMENT, replyTo)).reply();
+    assertEquals(receipt.status(), later, "a caller after the end gets the status alone: the balances have moved on since");
   }
 
   @Test
@@ -269,13 +289,13 @@ class TransferRecoveryTest {
     answerSettle(alice);
     caller.expectNoMessage(Duration.ofMillis(200));
 
-    credit.replyTo().tell(new Wallet.Credited("t1"));
+    credit.replyTo().tell(new Wallet.Credited("t1", 300));
 
-    assertEquals(Stage.COMPLETED, ((TransferStatus) caller.receiveMessage()).stage());
+    assertEquals(Stage.COMPLETED, StartReplies.status(caller.receiveMessage()).stage());
     shard.expectMessageClass(ClusterSharding.Passivate.class);
     var journal = transfer.persistenceTestKit().persistedInStorage("Transfer|t1").stream().map(Object::getClass).toList();
-    assertEquals(List.of(Transfer.TransferRequested.class, Transfer.FundsDebited.class,
-        Transfer.RecipientCredited.class, Transfer.DebitSettled.class), journal, "the journal's order is the same either way");
+    assertEquals(List.of(Transfer.TransferRequested.class, Transfer.FundsDebited.class, Transfer.TransferCompleted.class),
+        journal, "the journal is the same either way");
   }
 
   @Test
@@ -287,7 +307,7 @@ class TransferRecoveryTest {
 
     answerCredit(bob); // the retry, after the step timeout
 
-    assertEquals(Stage.COMPLETED, ((TransferStatus) caller.receiveMessage()).stage());
+    assertEquals(Stage.COMPLETED, StartReplies.status(caller.receiveMessage()).stage());
     alice.expectNoMessage(Duration.ofMillis(300)); // the settle was answered: not sent again
   }
 
@@ -318,9 +338,9 @@ class TransferRecoveryTest {
     assertInstanceOf(Transfer.Mismatch.class, other.receiveMessage());
     var credit = bob.expectMessageClass(Wallet.Credit.class);
     assertEquals(300, credit.amount());
-    credit.replyTo().tell(new Wallet.Credited("t1"));
+    credit.replyTo().tell(new Wallet.Credited("t1", 300));
     answerSettle(alice);
-    assertEquals(300, ((TransferStatus) caller.receiveMessage()).amount());
+    assertEquals(300, StartReplies.status(caller.receiveMessage()).amount());
   }
 
   @Test
@@ -335,7 +355,7 @@ class TransferRecoveryTest {
     answerCredit(bob);
     answerSettle(alice);
 
-    assertEquals(Stage.COMPLETED, ((TransferStatus) caller.receiveMessage()).stage());
+    assertEquals(Stage.COMPLETED, StartReplies.status(caller.receiveMessage()).stage());
     watcher.expectTerminated(t1);
     shard.expectNoMessage(Duration.ofMillis(200)); // the shard is already waiting for this stop
   }

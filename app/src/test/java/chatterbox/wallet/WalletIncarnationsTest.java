@@ -64,7 +64,7 @@ class WalletIncarnationsTest {
     var old = incarnation(walletId);
     var credited = testKit.createTestProbe(Credited.class);
     old.tell(new Wallet.Credit("funding", 1000, credited.ref()));
-    credited.expectMessage(new Credited("funding"));
+    credited.expectMessage(new Credited("funding", 1000));
     var stale = incarnation(walletId);
     assertEquals(new Balance(1000, 0), balance(stale), "the second incarnation has recovered");
     // The old incarnation goes on: it holds 300 for t1, which the second one has not seen.
@@ -82,7 +82,7 @@ class WalletIncarnationsTest {
 
   @Test
   void aStaleIncarnationDoesNotSayNothingIsHeldButStopsAndTheNextOneSettlesTheHold() throws SQLException {
-    staleOneStopsAndTheNextOneAnswers(Settled.class, replyTo -> new Wallet.Settle("t1", replyTo), new Settled("t1"),
+    staleOneStopsAndTheNextOneAnswers(Settled.class, replyTo -> new Wallet.Settle("t1", replyTo), new Settled("t1", 700),
         new Balance(700, 0), "HoldSettled");
   }
 
@@ -118,7 +118,7 @@ class WalletIncarnationsTest {
     var next = incarnation(overlap.walletId()); // recovers the hold
     var settled = testKit.createTestProbe(Settled.class);
     next.tell(new Wallet.Settle("t1", settled.ref()));
-    settled.expectMessage(new Settled("t1"));
+    settled.expectMessage(new Settled("t1", 700));
 
     // The old incarnation still believes t1 is on hold: its refund is refused by the journal.
     var refunded = testKit.createTestProbe(Refunded.class);

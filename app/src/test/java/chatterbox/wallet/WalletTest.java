@@ -148,13 +148,14 @@ class WalletTest {
     var wallet = wallet(walletId, 10);
 
     var first = credit(wallet, "t1", 250);
+    credit(wallet, "t2", 100);
     var again = credit(wallet, "t1", 250);
 
-    assertEquals(new Credited("t1"), first.reply());
+    assertEquals(new Credited("t1", 250), first.reply(), "the answer carries the balance after the credit");
     assertEquals(List.of(new FundsCredited(walletId, "t1", 250)), first.events());
-    assertEquals(new Credited("t1"), again.reply());
+    assertEquals(new Credited("t1", 350), again.reply(), "a repeat answers the balance as it is now");
     assertTrue(again.hasNoEvents());
-    assertEquals(new Balance(250, 0), balance(wallet));
+    assertEquals(new Balance(350, 0), balance(wallet));
   }
 
   @Test
@@ -168,7 +169,7 @@ class WalletTest {
     var again = settle(wallet, "t1");
     var refundAfterwards = refund(wallet, "t1");
 
-    assertEquals(new Settled("t1"), settled.reply());
+    assertEquals(new Settled("t1", 700), settled.reply(), "the answer carries the balance, which the settle leaves as it was");
     assertEquals(List.of(new HoldSettled(walletId, "t1", 300)), settled.events());
     assertTrue(again.hasNoEvents());
     assertEquals(new Refunded("t1"), refundAfterwards.reply());
@@ -205,7 +206,7 @@ class WalletTest {
     var settled = settle(wallet, "unknown");
     var refunded = refund(wallet, "unknown");
 
-    assertEquals(new Settled("unknown"), settled.reply());
+    assertEquals(new Settled("unknown", 1000), settled.reply());
     assertEquals(new Refunded("unknown"), refunded.reply());
     // The write is what a stale incarnation cannot make (WalletIncarnationsTest).
     assertEquals(List.of(new Wallet.NothingHeld(walletId, "unknown")), settled.events());
