@@ -70,12 +70,24 @@ public final class AccountService {
 
   /** The session behind a bearer token: signed by us, not expired, not logged out. */
   public CompletionStage<Optional<SessionTokens.Session>> authenticate(String token) {
-    var verified = tokens.verify(token, clock.instant());
-    if (verified.isEmpty()) return CompletableFuture.completedFuture(Optional.empty());
-    var session = verified.get();
+    var signed = signedSession(token);
+    if (signed.isEmpty()) return CompletableFuture.completedFuture(Optional.empty());
+    return isCurrent(signed.get()).thenApply(current -> current ? signed : Optional.empty());
+  }
+
+  /**
+   * The session a bearer token names if we signed it and it has not expired, checked without
+   * asking anyone; whether it was logged out is {@link #isCurrent}'s to say.
+   */
+  public Optional<SessionTokens.Session> signedSession(String token) {
+    return tokens.verify(token, clock.instant());
+  }
+
+  /** Whether a signed session is still open on its account (not logged out, account not closed). */
+  public CompletionStage<Boolean> isCurrent(SessionTokens.Session session) {
     return this.<Account.SessionCheck>askRepeatable(session.username(),
             replyTo -> new Account.CheckSession(session.sessionId(), clock.instant(), replyTo))
-        .thenApply(check -> check.valid() ? verified : Optional.empty());
+        .thenApply(Account.SessionCheck::valid);
   }
 
   public CompletionStage<Done> logout(SessionTokens.Session session) {

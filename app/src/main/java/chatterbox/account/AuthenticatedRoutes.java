@@ -10,6 +10,8 @@ import chatterbox.platform.http.Json;
 import chatterbox.platform.http.JsonRoutes;
 
 import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -27,10 +29,32 @@ public abstract class AuthenticatedRoutes extends JsonRoutes {
   /** Runs {@code inner} for the session of a valid, unrevoked bearer token; 401 otherwise. */
   protected Route authenticated(Function<SessionTokens.Session, Route> inner) {
     return bearerToken(token -> token.isEmpty()
-        ? unauthorized("send Authorization: Bearer <token> from POST /api/sessions")
+        ? missingToken()
         : onSuccess(accounts.authenticate(token.get()), session -> session
             .map(inner)
-            .orElseGet(() -> unauthorized("token is invalid, expired or logged out"))));
+            .orElseGet(this::invalidToken)));
+  }
+
+  /**
+   * As {@link #authenticated}, for a read of the user's own data that need not wait for the session
+   * check: {@code read} starts for the user a signed, unexpired token names at the same time as the
+   * check whether that session is still open, so the entities both wake (the account, a room, a
+   * wallet) recover side by side instead of one after the other. Its result reaches {@code inner}
+   * only for a session that is open; for a logged-out one the answer is 401 as always. Only for
+   * reads: {@code read} runs before the logout is known.
+   */
+  protected <T> Route authenticatedRead(Function<String, CompletionStage<T>> read,
+                                        BiFunction<SessionTokens.Session, T, Route> inner) {
+    return bearerToken(token -> {
+      if (token.isEmpty()) return missingToken();
+      var signed = accounts.signedSession(token.get());
+      if (signed.isEmpty()) return invalidToken();
+      var session = signed.get();
+      var result = read.apply(session.username());
+      return onSuccess(accounts.isCurrent(session), current -> current
+          ? onSuccess(result, value -> inner.apply(session, value))
+          : invalidToken());
+    });
   }
 
   /** Runs {@code inner} only for the operator credential ({@code CHATTERBOX_OPERATOR_TOKEN}). */
@@ -38,6 +62,14 @@ public abstract class AuthenticatedRoutes extends JsonRoutes {
     return bearerToken(token -> token.isPresent() && Secrets.constantTimeEquals(operatorToken, token.get())
         ? inner.get()
         : error(StatusCodes.FORBIDDEN, "authorization", "operator credential required"));
+  }
+
+  private Route missingToken() {
+    return unauthorized("send Authorization: Bearer <token> from POST /api/sessions");
+  }
+
+  private Route invalidToken() {
+    return unauthorized("token is invalid, expired or logged out");
   }
 
   private Route unauthorized(String message) {

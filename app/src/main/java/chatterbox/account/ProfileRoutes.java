@@ -32,14 +32,16 @@ public final class ProfileRoutes extends AuthenticatedRoutes {
   }
 
   public Route routes() {
-    return path("me", () -> get(() -> authenticated(session -> {
-      var user = session.username();
-      var summary = accounts.summary(user).toCompletableFuture();
-      var funds = fundsOf.apply(user).toCompletableFuture();
-      var rooms = roomsOf.apply(user).toCompletableFuture();
-      var profile = CompletableFuture.allOf(summary, funds, rooms).thenApply(all -> new Profile(user,
-          funds.join().balance(), funds.join().held(), rooms.join(), kycStatus(summary.join())));
-      return onSuccess(profile, p -> json(StatusCodes.OK, p));
-    })));
+    // The account, the wallet and the room list wake side by side with the session check.
+    return path("me", () -> get(() -> authenticatedRead(this::profile, (session, profile) ->
+        json(StatusCodes.OK, profile))));
+  }
+
+  private CompletionStage<Profile> profile(String user) {
+    var summary = accounts.summary(user).toCompletableFuture();
+    var funds = fundsOf.apply(user).toCompletableFuture();
+    var rooms = roomsOf.apply(user).toCompletableFuture();
+    return CompletableFuture.allOf(summary, funds, rooms).thenApply(all -> new Profile(user,
+        funds.join().balance(), funds.join().held(), rooms.join(), kycStatus(summary.join())));
   }
 }

@@ -53,13 +53,15 @@ public final class RoomRoutes extends AuthenticatedRoutes {
   }
 
   public Route routes() {
+    // The room wakes side by side with the requester's session check (its info answers nothing
+    // until the session is found open, and a malformed id wakes nothing).
     return path(PathMatchers.segment("rooms").slash(PathMatchers.segment()).slash("messages"), roomId ->
-        get(() -> authenticated(session ->
+        get(() -> authenticatedRead(user -> rooms.info(roomId), (session, info) ->
             parameterOptional("before", before -> parameterOptional("after", after -> parameterOptional("limit", limit ->
-                history(roomId, session.username(), before, after, limit)))))));
+                history(info, session.username(), before, after, limit)))))));
   }
 
-  private Route history(String roomId, String requester, Optional<String> before, Optional<String> after,
+  private Route history(Room.RoomInfo info, String requester, Optional<String> before, Optional<String> after,
                         Optional<String> limit) {
     var validation = new Validation()
         .check("before", wholeNumberProblem(before, 1, Long.MAX_VALUE, "must be a positive integer"))
@@ -68,8 +70,8 @@ public final class RoomRoutes extends AuthenticatedRoutes {
             "must be an integer from 1 to " + RoomService.MAX_HISTORY_PAGE))
         .require(before.isEmpty() || after.isEmpty(), "after", "give before or after, not both");
     if (!validation.isValid()) return invalid(validation.errors());
-    if (Room.idProblem(roomId).isPresent()) return noSuchRoom();
-    var page = rooms.history(roomId, requester, before.map(Long::valueOf).orElse(null),
+    if (Room.idProblem(info.roomId()).isPresent()) return noSuchRoom();
+    var page = rooms.history(info, requester, before.map(Long::valueOf).orElse(null),
         after.map(Long::valueOf).orElse(null), limit.map(Integer::valueOf).orElse(DEFAULT_LIMIT));
     // A failure (an entity that does not answer in time) is the API's shared 503, see JsonRoutes.
     return onSuccess(page, result -> {

@@ -146,23 +146,32 @@ public final class RoomService {
    * @param limit  1 to {@value #MAX_HISTORY_PAGE}
    */
   public CompletionStage<HistoryResult> history(String roomId, String requester, Long before, Long after, int limit) {
+    return info(roomId).thenCompose(info -> history(info, requester, before, after, limit));
+  }
+
+  /**
+   * As {@link #history(String, String, Long, Long, int)}, for a room whose {@link #info} has been
+   * asked already (the API asks it while the requester's session is checked, so a passivated room
+   * and account wake up side by side).
+   */
+  public CompletionStage<HistoryResult> history(Room.RoomInfo info, String requester, Long before, Long after, int limit) {
     if (limit < 1 || limit > MAX_HISTORY_PAGE || (before != null && before < 1) || (after != null && after < 0)
         || (before != null && after != null)) {
       return CompletableFuture.failedFuture(new IllegalArgumentException(
           "history query: limit 1 to " + MAX_HISTORY_PAGE + ", before at least 1 or after at least 0 (not both)"));
     }
-    return info(roomId).thenCompose(info -> {
-      if (!info.exists()) return CompletableFuture.completedFuture(new NoSuchRoom(roomId));
-      if (!info.members().contains(requester)) return CompletableFuture.completedFuture(new NotAMember(roomId));
-      var range = HistoryRange.of(info.lastSeq(), before, after, limit);
-      if (range.isEmpty()) return CompletableFuture.completedFuture(new History(roomId, List.of(), range.hasMore()));
-      return journal.currentEventsByPersistenceId(Room.persistenceId(roomId).id(), range.from(), range.to())
-          .map(envelope -> (Room.Event) envelope.event())
-          .take(limit)
-          .runWith(Sink.seq(), system)
-          .thenApply(events -> new History(roomId, List.copyOf(events), range.hasMore()));
-    });
+    var roomId = info.roomId();
+    if (!info.exists()) return CompletableFuture.completedFuture(new NoSuchRoom(roomId));
+    if (!info.members().contains(requester)) return CompletableFuture.completedFuture(new NotAMember(roomId));
+    var range = HistoryRange.of(info.lastSeq(), before, after, limit);
+    if (range.isEmpty()) return CompletableFuture.completedFuture(new History(roomId, List.of(), range.hasMore()));
+    return journal.currentEventsByPersistenceId(Room.persistenceId(roomId).id(), range.from(), range.to())
+        .map(envelope -> (Room.Event) envelope.event())
+        .take(limit)
+        .runWith(Sink.seq(), system)
+        .thenApply(events -> new History(roomId, List.copyOf(events), range.hasMore()));
   }
+
 
   /** The topic of the room's timeline, for sessions to subscribe to. */
   public ActorRef<Topic.Command<Room.Event>> topic(String roomId) {

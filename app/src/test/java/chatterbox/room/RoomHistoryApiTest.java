@@ -1,13 +1,8 @@
 package chatterbox.room;
 
-import akka.http.javadsl.Http;
 import akka.http.javadsl.ServerBinding;
-import akka.http.javadsl.server.AllDirectives;
-import chatterbox.account.AccountService;
-import chatterbox.account.PinHasher;
-import chatterbox.account.SessionTokens;
-import chatterbox.platform.http.JsonRoutes;
 import chatterbox.testing.ApiClient;
+import chatterbox.testing.ExtraRoutes;
 import chatterbox.testing.TestStack;
 import chatterbox.testing.Users;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,7 +10,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -52,13 +46,8 @@ class RoomHistoryApiTest {
     Room.init(system);
     UserRooms.init(system);
     rooms = new RoomService(system, settings.getDuration("ask-timeout"));
-    var accounts = new AccountService(system, new PinHasher(settings.getString("secrets.pin-key")),
-        new SessionTokens(settings.getString("secrets.token-secret"), settings.getDuration("accounts.session-ttl")),
-        settings.getDuration("ask-timeout"), Clock.systemUTC());
-    var d = new AllDirectives() {};
-    var route = JsonRoutes.withJsonErrors(d.pathPrefix("api",
-        () -> new RoomRoutes(accounts, TestStack.OPERATOR_TOKEN, rooms).routes()));
-    roomsBinding = Http.get(system).newServerAt("127.0.0.1", 0).bind(route).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    var accounts = ExtraRoutes.accounts(system);
+    roomsBinding = ExtraRoutes.bind(system, () -> new RoomRoutes(accounts, TestStack.OPERATOR_TOKEN, rooms).routes());
     api = new ApiClient(roomsBinding.localAddress().getPort());
   }
 
@@ -174,6 +163,22 @@ class RoomHistoryApiTest {
     assertEquals(404, messages(newRoom(), "", amani).status(), "a room nobody has joined does not exist");
     assertEquals(404, messages("Not_A_Room", "", amani).status());
     assertEquals(401, messages(room, "", null).status());
+  }
+
+  /** The room wakes beside the session check (RoomRoutes), but a closed session still reads nothing. */
+  @Test
+  void aMemberWhoLoggedOutReadsNothing() throws Exception {
+    var amani = newUser("amani");
+    var room = newRoom();
+    await(rooms.join(room, amani.username()));
+    await(rooms.post(room, amani.username(), "before the logout", null));
+    assertEquals(List.of(1L, 2L), seqs(messages(room, "", amani)));
+
+    assertEquals(204, stack.api().delete("/api/sessions", amani.token()).status());
+    var afterLogout = messages(room, "", amani);
+    assertEquals(401, afterLogout.status(), afterLogout.toString());
+    assertFalse(afterLogout.toString().contains("before the logout"), afterLogout.toString());
+    assertEquals(401, messages(room, "?limit=0", amani).status(), "the session is checked before the parameters");
   }
 
   @Test
