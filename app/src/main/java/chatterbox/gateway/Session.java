@@ -69,7 +69,18 @@ final class Session extends AbstractOnMessageBehavior<Session.Command> {
   /** The node is shutting down: tell the client to reconnect (and RESUME elsewhere or later). */
   enum ServerGoingAway implements Command { INSTANCE }
 
-  private record Sent(long seq, String json) {}
+  /**
+   * A dispatch kept for RESUME: its parts, not its frame. A room event's payload is one string per
+   * node shared by every session of the room ({@link RoomEventFrames}), so a busy session's 1,000
+   * kept dispatches hold references, not 1,000 frames of its own. Those frames lived for seconds,
+   * long enough to be copied by every young collection and promoted; the frame is now built again
+   * only when a RESUME replays it.
+   */
+  private record Sent(long seq, String type, String payloadJson) {
+    String frame() {
+      return GatewayProtocol.dispatch(seq, type, payloadJson);
+    }
+  }
 
   static Behavior<Command> create(String sessionId, String username, GatewayContext gateway,
                                   ActorRef<Connection.Command> connection) {
@@ -220,7 +231,7 @@ final class Session extends AbstractOnMessageBehavior<Session.Command> {
       int replayed = 0;
       for (var sent : replay) {
         if (sent.seq() > afterSeq) {
-          next.tell(new Connection.Send(sent.json()));
+          next.tell(new Connection.Send(sent.frame()));
           replayed++;
         }
       }
@@ -324,10 +335,10 @@ final class Session extends AbstractOnMessageBehavior<Session.Command> {
 
   /** Numbers, keeps and sends one dispatch whose payload is already JSON (maybe shared with other sessions). */
   private void dispatchEncoded(String type, String payloadJson) {
-    var json = GatewayProtocol.dispatch(++seq, type, payloadJson);
+    var sent = new Sent(++seq, type, payloadJson);
     gateway.metrics().dispatches.inc();
-    replay.addLast(new Sent(seq, json));
+    replay.addLast(sent);
     while (replay.size() > gateway.settings().replayBuffer()) replay.removeFirst();
-    if (connection != null) connection.tell(new Connection.Send(json));
+    if (connection != null) connection.tell(new Connection.Send(sent.frame()));
   }
 }

@@ -28,8 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code GET /api/rooms/{id}/messages} end to end: real users and tokens, rooms journaled in a
  * real PostgreSQL, history read back from that journal over HTTP.
  *
- * <p>The app does not wire rooms yet, so the rooms and their routes are started here on the app's
- * running actor system, with an account service built as the app builds it, on a port of their own.
+ * <p>The routes are served on a port of their own over the app's running actor system
+ * ({@link ExtraRoutes}), so the test can also reach the {@link RoomService} behind them directly.
  */
 class RoomHistoryApiTest {
 
