@@ -172,7 +172,6 @@ public final class RoomService {
         .thenApply(events -> new History(roomId, List.copyOf(events), range.hasMore()));
   }
 
-
   /** The topic of the room's timeline, for sessions to subscribe to. */
   public ActorRef<Topic.Command<Room.Event>> topic(String roomId) {
     return topics.roomTopic(roomId);
