@@ -3,6 +3,7 @@ import type { HistoryEvent, HistoryQuery } from '../src/api';
 import { ChatStore, contiguousTop, timelineOf, transferFailureText, type RoomEntry } from '../src/chat/store';
 import { GatewayClient } from '../src/gateway/client';
 import { Op } from '../src/gateway/codec';
+import type { RoomSnapshot } from '../src/gateway/events';
 import { factory, FakeSocket } from './fakeSocket';
 
 /** A history API over a per-room list of events, recording every query. */
@@ -229,6 +230,16 @@ describe('chat store', () => {
     expect(texts(store.getState().rooms.general.entries)).toEqual(['<member_joined>', '<member_left>']);
   });
 
+  it('keeps a small room\'s member count with its members, and a join it already holds counts once', async () => {
+    const socket = await start([{ id: 'general', last_seq: 0 }]);
+    expect(store.getState().rooms.general).toMatchObject({ memberCount: 2, large: false });
+    socket.dispatch(2, 'MEMBER_JOINED', { room: 'general', seq: 1, username: 'chausiku', at: '2026-01-01T10:00:00Z' });
+    socket.dispatch(3, 'MEMBER_JOINED', { room: 'general', seq: 1, username: 'chausiku', at: '2026-01-01T10:00:00Z' });
+    expect(store.getState().rooms.general.memberCount).toBe(3);
+    socket.dispatch(4, 'MEMBER_LEFT', { room: 'general', seq: 2, username: 'baraka', at: '2026-01-01T10:00:01Z' });
+    expect(store.getState().rooms.general.memberCount).toBe(2);
+  });
+
   it('switches to a room it joined and back to general when leaving it', async () => {
     const socket = await start();
     store.sendLine('/join dev');
@@ -295,6 +306,109 @@ describe('chat store', () => {
       { variant: 'error', code: 'unknown_command', message: 'unknown command /dance' },
       { variant: 'help', commands: [{ usage: '/help', description: 'this list' }] },
     ]);
+  });
+
+  describe('large rooms', () => {
+    const at = '2026-01-01T10:00:00Z';
+    const small = { id: 'dev', last_seq: 0, member_count: 2, large: false, members: [{ username: 'amani', online: true }, { username: 'baraka', online: false }] };
+    const large = { id: 'general', last_seq: 12, member_count: 4000, large: true };
+
+    async function startWith(rooms: RoomSnapshot[]) {
+      store.start();
+      const socket = FakeSocket.last;
+      socket.open();
+      socket.hello(1000);
+      socket.dispatch(1, 'READY', { session_id: 's1', user: { username: 'amani' }, balance: '100.00', rooms });
+      await flush();
+      return socket;
+    }
+
+    it('keeps a large room from READY by its count alone', async () => {
+      await startWith([large, small]);
+      const s = store.getState();
+      expect(s.rooms.general).toMatchObject({ memberCount: 4000, large: true, lastSeq: 12 });
+      expect(s.rooms.general.members).toEqual({});
+      expect(s.rooms.dev).toMatchObject({ memberCount: 2, large: false });
+      expect(s.rooms.dev.members).toEqual({ amani: true, baraka: false });
+    });
+
+    it('counts joins and leaves of a large room without listing anyone, each room event once', async () => {
+      const socket = await startWith([large]);
+      socket.dispatch(2, 'MEMBER_JOINED', { room: 'general', seq: 13, username: 'chausiku', at });
+      expect(store.getState().rooms.general.memberCount).toBe(4001);
+      expect(store.getState().rooms.general.members).toEqual({});
+      socket.dispatch(3, 'MEMBER_JOINED', { room: 'general', seq: 13, username: 'chausiku', at }); // the same room event again
+      socket.dispatch(4, 'MEMBER_JOINED', { room: 'general', seq: 12, username: 'dalila', at }); // in READY's count already
+      expect(store.getState().rooms.general.memberCount).toBe(4001);
+      socket.dispatch(5, 'MEMBER_LEFT', { room: 'general', seq: 14, username: 'baraka', at });
+      socket.dispatch(6, 'MEMBER_LEFT', { room: 'general', seq: 15, username: 'chausiku', at });
+      expect(store.getState().rooms.general.memberCount).toBe(3999);
+      expect(store.getState().rooms.general.members).toEqual({});
+      expect(texts(store.getState().rooms.general.entries).slice(-3)).toEqual(['<member_joined>', '<member_left>', '<member_left>']);
+    });
+
+    it('lists nobody in a large room on PRESENCE_UPDATE, and still follows the small rooms', async () => {
+      const socket = await startWith([large, small]);
+      socket.dispatch(2, 'PRESENCE_UPDATE', { username: 'baraka', status: 'online' });
+      socket.dispatch(3, 'PRESENCE_UPDATE', { username: 'chausiku', status: 'online' });
+      const s = store.getState();
+      expect(s.rooms.general.memberCount).toBe(4000);
+      expect(s.rooms.general.members).toEqual({});
+      expect(s.rooms.dev.members).toEqual({ amani: true, baraka: true });
+    });
+
+    it('lists nobody in a large room that comes with members anyway, counting them if member_count is missing', async () => {
+      await startWith([{ id: 'general', last_seq: 0, large: true, members: [{ username: 'amani', online: true }, { username: 'baraka', online: true }] }]);
+      expect(store.getState().rooms.general).toMatchObject({ memberCount: 2, large: true });
+      expect(store.getState().rooms.general.members).toEqual({});
+    });
+
+    it('treats a room without large or member_count as small, counted by its members', async () => {
+      const socket = await startWith([{ id: 'general', last_seq: 0, members: small.members }]);
+      expect(store.getState().rooms.general).toMatchObject({ memberCount: 2, large: false });
+      expect(store.getState().rooms.general.members).toEqual({ amani: true, baraka: false });
+      socket.dispatch(2, 'MEMBER_JOINED', { room: 'general', seq: 1, username: 'chausiku', at });
+      expect(store.getState().rooms.general.memberCount).toBe(3);
+      expect(store.getState().rooms.general.members).toEqual({ amani: true, baraka: false, chausiku: true });
+    });
+
+    it('keeps a large room joined with ROOM_JOINED by its count', async () => {
+      const socket = await startWith([small]);
+      store.sendLine('/join town');
+      socket.dispatch(2, 'ROOM_JOINED', { room: { id: 'town', last_seq: 5, member_count: 300, large: true } });
+      await flush();
+      expect(store.getState().rooms.town).toMatchObject({ memberCount: 300, large: true });
+      expect(store.getState().rooms.town.members).toEqual({});
+      socket.dispatch(3, 'MEMBER_JOINED', { room: 'town', seq: 6, username: 'chausiku', at });
+      expect(store.getState().rooms.town.memberCount).toBe(301);
+    });
+
+    it('takes the kind a new session\'s READY gives the room', async () => {
+      const socket = await startWith([large]);
+      socket.serverClose(1006);
+      vi.advanceTimersByTime(1000);
+      const next = FakeSocket.last;
+      next.open();
+      next.hello();
+      next.receive({ op: 9, d: false });
+      next.dispatch(1, 'READY', { session_id: 's2', user: { username: 'amani' }, balance: '100.00', rooms: [{ ...small, id: 'general', last_seq: 12 }] });
+      await flush();
+      expect(store.getState().rooms.general).toMatchObject({ memberCount: 2, large: false });
+      expect(store.getState().rooms.general.members).toEqual({ amani: true, baraka: false });
+      next.dispatch(2, 'PRESENCE_UPDATE', { username: 'baraka', status: 'online' });
+      expect(store.getState().rooms.general.members.baraka).toBe(true);
+      // and back: a small room described as large drops its list
+      next.serverClose(1006);
+      vi.advanceTimersByTime(1000);
+      const third = FakeSocket.last;
+      third.open();
+      third.hello();
+      third.receive({ op: 9, d: false });
+      third.dispatch(1, 'READY', { session_id: 's3', user: { username: 'amani' }, balance: '100.00', rooms: [{ ...large, member_count: 251 }] });
+      await flush();
+      expect(store.getState().rooms.general).toMatchObject({ memberCount: 251, large: true });
+      expect(store.getState().rooms.general.members).toEqual({});
+    });
   });
 
   it('reports a revoked session', async () => {

@@ -67,8 +67,14 @@ export type TimelineEntry = RoomEntry | NoticeEntry | PendingEntry;
 
 export interface RoomState {
   id: string;
-  /** username → online */
+  /** username → online; always empty for a large room, whose members the server does not send. */
   members: Record<string, boolean>;
+  /** How many members the room has: the size of members, except in a large room. */
+  memberCount: number;
+  /** Described by its member count alone (no members, no presence), as READY or ROOM_JOINED said. */
+  large: boolean;
+  /** The room seq up to which members and memberCount are known: joins and leaves at or below it are in them already. */
+  membersSeq: number;
   /** Sorted by seq, no duplicates. */
   entries: RoomEntry[];
   /** The highest room seq known to exist. */
@@ -144,10 +150,13 @@ function defaultNonce(): string {
   return `c-${Date.now().toString(36)}-${random}`;
 }
 
-function emptyRoom(id: string): RoomState {
+export function emptyRoom(id: string): RoomState {
   return {
     id,
     members: {},
+    memberCount: 0,
+    large: false,
+    membersSeq: 0,
     entries: [],
     lastSeq: 0,
     loaded: false,
@@ -161,10 +170,16 @@ function emptyRoom(id: string): RoomState {
   };
 }
 
-function membersOf(snapshot: RoomSnapshot): Record<string, boolean> {
+type Membership = Pick<RoomState, 'members' | 'memberCount' | 'large' | 'membersSeq'>;
+
+/** What READY or ROOM_JOINED tells of a room's members (a server that predates large rooms sends neither flag nor count). */
+function membershipOf(snapshot: RoomSnapshot): Membership {
+  const large = snapshot.large === true;
   const members: Record<string, boolean> = {};
-  for (const m of snapshot.members ?? []) members[m.username] = !!m.online;
-  return members;
+  // Even if a large room came with members, a list of them could not be kept right: no presence is sent for it.
+  if (!large) for (const m of snapshot.members ?? []) members[m.username] = !!m.online;
+  const memberCount = large ? (snapshot.member_count ?? snapshot.members?.length ?? 0) : Object.keys(members).length;
+  return { members, memberCount, large, membersSeq: snapshot.last_seq ?? 0 };
 }
 
 /** A history event as a timeline entry (null for types this client does not know). */
@@ -397,10 +412,17 @@ export class ChatStore {
         const d = dispatch.d;
         const joined = dispatch.t === 'MEMBER_JOINED';
         this.updateRoom(d.room, (r) => {
+          // Counted already (the snapshot's count includes the events up to its last_seq): a large room
+          // has no list to tell a repeat by, so it would be counted twice.
+          if (d.seq <= r.membersSeq) return r;
+          if (r.large) {
+            // The server writes a join only for someone new and a leave only for a member: +1 / -1 is exact.
+            return { ...r, memberCount: Math.max(0, r.memberCount + (joined ? 1 : -1)), membersSeq: d.seq };
+          }
           const members = { ...r.members };
           if (joined) members[d.username] = members[d.username] ?? true;
           else delete members[d.username];
-          return { ...r, members };
+          return { ...r, members, memberCount: Object.keys(members).length, membersSeq: d.seq };
         });
         this.onRoomEntry(d.room, {
           kind: 'system',
@@ -427,6 +449,8 @@ export class ChatStore {
         let changed = false;
         const rooms = { ...this.state.rooms };
         for (const [id, r] of Object.entries(rooms)) {
+          // A large room lists nobody: the update is for a small room this user shares with us.
+          if (r.large) continue;
           if (username in r.members && r.members[username] !== online) {
             rooms[id] = { ...r, members: { ...r.members, [username]: online } };
             changed = true;
@@ -484,7 +508,8 @@ export class ChatStore {
       const old = previous[snapshot.id];
       rooms[snapshot.id] = {
         ...(old ?? emptyRoom(snapshot.id)),
-        members: membersOf(snapshot),
+        // A new session may describe the room differently (large or not) from the last one: READY decides.
+        ...membershipOf(snapshot),
         lastSeq: Math.max(old?.lastSeq ?? 0, snapshot.last_seq ?? 0),
       };
     }
@@ -553,7 +578,7 @@ export class ChatStore {
     const existing = this.state.rooms[snapshot.id];
     const room: RoomState = {
       ...(existing ?? emptyRoom(snapshot.id)),
-      members: membersOf(snapshot),
+      ...membershipOf(snapshot),
       lastSeq: Math.max(existing?.lastSeq ?? 0, snapshot.last_seq ?? 0),
     };
     const order = this.state.roomOrder.includes(snapshot.id) ? this.state.roomOrder : sortRooms([...this.state.roomOrder, snapshot.id]);

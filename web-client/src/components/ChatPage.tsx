@@ -7,7 +7,7 @@ import { displayAmount } from '../money';
 import { navigate } from '../router';
 import { Composer } from './Composer';
 import { ConnectionBanner } from './ConnectionBanner';
-import { MemberList } from './MemberList';
+import { groupDigits, MemberList } from './MemberList';
 import { Sidebar } from './Sidebar';
 import { Timeline } from './Timeline';
 import { TransferDialog } from './TransferDialog';
@@ -68,6 +68,8 @@ export function ChatPage({ session, routeRoom, onLogOut, onSessionEnded }: ChatP
 
   const room = state.activeRoom ? state.rooms[state.activeRoom] : undefined;
   const onlineCount = useMemo(() => (room ? Object.values(room.members).filter(Boolean).length : 0), [room]);
+  // Nobody's presence is sent for a large room: an online count there would always read 0.
+  const membersLabel = room?.large ? `Members (${groupDigits(room.memberCount)})` : `Members (${onlineCount} online)`;
 
   useEffect(() => {
     document.title = room ? `#${room.id} · ChatterBox` : 'ChatterBox';
@@ -116,11 +118,11 @@ export function ChatPage({ session, routeRoom, onLogOut, onSessionEnded }: ChatP
           </div>
           <button
             className="icon-btn members-btn"
-            aria-label={`Members (${onlineCount} online)`}
+            aria-label={membersLabel}
             aria-expanded={membersOpen}
             onClick={() => setMembersOpen((o) => !o)}
           >
-            <Icon name="users" /> <span className="members-count">{room ? Object.keys(room.members).length : 0}</span>
+            <Icon name="users" /> <span className="members-count">{room ? groupDigits(room.memberCount) : 0}</span>
           </button>
         </header>
         <ConnectionBanner state={state.connection} info={state.connectionInfo} started={state.started} onRetry={() => gateway.reconnectNow()} />

@@ -8,7 +8,16 @@ export interface Member {
 export interface RoomSnapshot {
   id: string;
   last_seq: number;
-  members: Member[];
+  /** Missing from a server that predates large rooms: the length of members then. */
+  member_count?: number;
+  /**
+   * More members than the server's large-room setting when this session got the room: it comes
+   * without members, and nobody's presence in it is sent. The kind holds for the session's life.
+   * Missing means false.
+   */
+  large?: boolean;
+  /** Missing for a large room. */
+  members?: Member[];
 }
 
 export interface ReadyEvent {

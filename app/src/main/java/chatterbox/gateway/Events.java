@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import java.util.Collection;
 import java.util.Map;
 
 /** The payloads (d) of the dispatched events, field for field as docs/protocol.md names them. */
@@ -32,12 +31,18 @@ final class Events {
     return Map.entry("TRANSFER_NOTICE", d.put("from", transfer.from()).put("to", transfer.to()));
   }
 
-  static ObjectNode room(String id, long lastSeq, Collection<String> members, Map<String, Boolean> online) {
-    var list = JSON.arrayNode();
-    members.stream().sorted().forEach(member ->
-        list.add(object().put("username", member).put("online", online.getOrDefault(member, false))));
-    var room = object().put("id", id).put("last_seq", lastSeq);
-    room.set("members", list);
+  /**
+   * A room as READY and ROOM_JOINED describe it: a large one by its member count alone, a small one
+   * with its members and who of them is online.
+   */
+  static ObjectNode room(Room.RoomInfo info, RoomView view, Map<String, Boolean> online) {
+    var room = object().put("id", info.roomId()).put("last_seq", info.lastSeq())
+        .put("member_count", info.members().size()).put("large", view.large());
+    if (!view.large()) {
+      var list = room.putArray("members");
+      info.members().stream().sorted().forEach(member ->
+          list.add(object().put("username", member).put("online", online.getOrDefault(member, false))));
+    }
     return room;
   }
 

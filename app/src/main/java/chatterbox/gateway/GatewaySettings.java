@@ -16,7 +16,8 @@ record GatewaySettings(
     List<String> allowedOrigins,
     Duration pinConfirmationWindow,
     int userRateLimitLines,
-    Duration userRateLimitWindow) {
+    Duration userRateLimitWindow,
+    int largeRoom) {
 
   static GatewaySettings fromConfig(Config gateway) {
     return new GatewaySettings(
@@ -29,7 +30,8 @@ record GatewaySettings(
         gateway.getStringList("allowed-origins"),
         gateway.getDuration("pin-confirmation-window"),
         gateway.getInt("user-rate-limit.lines"),
-        gateway.getDuration("user-rate-limit.per"));
+        gateway.getDuration("user-rate-limit.per"),
+        gateway.getInt("large-room"));
   }
 
   /** A connection silent for longer than this is dead (1.5 heartbeat intervals, as Discord allows). */

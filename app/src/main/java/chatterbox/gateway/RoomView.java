@@ -14,21 +14,61 @@ import java.util.TreeMap;
  * that came early. Room events reach a session through pub-sub, which may lose or reorder them
  * across nodes; a session passes each on exactly once, in the room's order, and fills a gap from the
  * room's history ({@link #gap()}).
+ *
+ * <p>A large room (more members than {@code chatterbox.gateway.large-room} when the session took
+ * it) is known by its member count alone. Everyone is in {@code general}: a copy of its members in
+ * every session would cost a node sessions x users entries, and everyone's presence in every
+ * session a message per session for every user who comes or goes. The kind stays for the
+ * session's life, so what the client was told (READY, ROOM_JOINED) stays true.
  */
 final class RoomView {
   private long lastSeq;
-  final Set<String> members;
+  /** Null for a large room. */
+  private final Set<String> members;
+  private int memberCount;
   private final TreeMap<Long, Room.Event> early = new TreeMap<>();
   /** A history read for the gap is under way. */
   boolean filling;
 
+  /** A small room: its members are kept and follow the events passed on. */
   RoomView(long lastSeq, Collection<String> members) {
+    this(lastSeq, new HashSet<>(members), members.size());
+  }
+
+  private RoomView(long lastSeq, Set<String> members, int memberCount) {
     this.lastSeq = lastSeq;
-    this.members = new HashSet<>(members);
+    this.members = members;
+    this.memberCount = memberCount;
+  }
+
+  /** The view of {@code info}: large (its members not kept) if it has more than {@code largeRoom} members. */
+  static RoomView of(Room.RoomInfo info, int largeRoom) {
+    return info.members().size() > largeRoom
+        ? new RoomView(info.lastSeq(), null, info.members().size())
+        : new RoomView(info.lastSeq(), info.members());
   }
 
   long lastSeq() {
     return lastSeq;
+  }
+
+  boolean large() {
+    return members == null;
+  }
+
+  int memberCount() {
+    return memberCount;
+  }
+
+  /** Whether {@code username} is a member as far as the events passed on tell; only for a room that is not {@link #large()}. */
+  boolean hasMember(String username) {
+    if (members == null) throw new IllegalStateException("a large room's members are not kept");
+    return members.contains(username);
+  }
+
+  /** Whether this room makes {@code username}'s presence this session's business: a small room they are in. */
+  boolean showsPresenceOf(String username) {
+    return members != null && members.contains(username);
   }
 
   /** Takes one of the room's events as it arrives; answers the events now next in order, oldest first. */
@@ -57,7 +97,13 @@ final class RoomView {
 
   private void advance(Room.Event event) {
     lastSeq = event.seq();
-    if (event instanceof Room.MemberJoined joined) members.add(joined.username());
-    if (event instanceof Room.MemberLeft left) members.remove(left.username());
+    // A room writes MemberJoined only for someone new and MemberLeft only for a member: counting is exact.
+    if (event instanceof Room.MemberJoined joined) {
+      memberCount++;
+      if (members != null) members.add(joined.username());
+    } else if (event instanceof Room.MemberLeft left) {
+      memberCount--;
+      if (members != null) members.remove(left.username());
+    }
   }
 }

@@ -54,6 +54,9 @@ final class Session extends AbstractOnMessageBehavior<Session.Command> {
   /** The end of a PIN confirmation; {@code dispatch} may be null. */
   record ConfirmOutcome(String transferId, boolean stillPending, Dispatch dispatch) implements Command {}
 
+  /** A /send's payee, checked against a large room's members (see {@link RoomView}). */
+  record PayeeChecked(SessionInput.PayeeToCheck payee, boolean member) implements Command {}
+
   /** Missing room events, fetched from history to fill a gap. */
   record GapFilled(String room, List<Room.Event> events) implements Command {}
 
@@ -157,6 +160,10 @@ final class Session extends AbstractOnMessageBehavior<Session.Command> {
       if (dispatch.type() != null) dispatch(dispatch.type(), dispatch.payload());
       return this;
     }
+    if (message instanceof PayeeChecked checked) {
+      input.onPayeeChecked(checked.payee(), checked.member());
+      return this;
+    }
     if (message instanceof ConfirmOutcome outcome) {
       input.onConfirmOutcome(outcome);
       return this;
@@ -197,7 +204,7 @@ final class Session extends AbstractOnMessageBehavior<Session.Command> {
   }
 
   private Behavior<Command> onPresenceChanged(Presence.Changed change) {
-    boolean sharesARoom = rooms.values().stream().anyMatch(view -> view.members.contains(change.username()));
+    boolean sharesARoom = rooms.values().stream().anyMatch(view -> view.showsPresenceOf(change.username()));
     if (!change.username().equals(username) && sharesARoom) {
       dispatch("PRESENCE_UPDATE", Events.object().put("username", change.username())
           .put("status", change.online() ? "online" : "offline"));
@@ -270,10 +277,16 @@ final class Session extends AbstractOnMessageBehavior<Session.Command> {
     if (notice instanceof UserNotice.RoomJoined joined) {
       var info = joined.room();
       if (!rooms.containsKey(info.roomId())) {
-        rooms.put(info.roomId(), new RoomView(info.lastSeq(), info.members()));
+        var view = RoomView.of(info, gateway.settings().largeRoom());
+        rooms.put(info.roomId(), view);
         subscribe(info.roomId());
-        SessionStart.withPresence(gateway, info.members()).thenAccept(online -> getContext().getSelf().tell(
-            new Dispatch("ROOM_JOINED", roomJoined(info, online))));
+        if (view.large()) {
+          // Nothing to ask: told at once, before any of the room's events that the subscription brings.
+          dispatch("ROOM_JOINED", roomJoined(info, view, Map.of()));
+        } else {
+          SessionStart.withPresence(gateway, info.members()).thenAccept(online ->
+              getContext().getSelf().tell(new Dispatch("ROOM_JOINED", roomJoined(info, view, online))));
+        }
       }
     } else if (notice instanceof UserNotice.RoomLeft left) {
       if (rooms.remove(left.roomId()) != null) {
@@ -292,9 +305,9 @@ final class Session extends AbstractOnMessageBehavior<Session.Command> {
     return this;
   }
 
-  private static ObjectNode roomJoined(Room.RoomInfo info, Map<String, Boolean> online) {
+  private static ObjectNode roomJoined(Room.RoomInfo info, RoomView view, Map<String, Boolean> online) {
     var d = Events.object();
-    d.set("room", Events.room(info.roomId(), info.lastSeq(), info.members(), online));
+    d.set("room", Events.room(info, view, online));
     return d;
   }
 

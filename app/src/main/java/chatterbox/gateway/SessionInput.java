@@ -13,6 +13,7 @@ import chatterbox.wallet.Money;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.time.Instant;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -116,15 +117,30 @@ final class SessionInput {
       dispatch("TRANSFER_FAILED", Events.transferFailed(transferId, "invalid_amount", "amount " + invalid.message()));
     } else if (to.equals(username)) {
       dispatch("TRANSFER_FAILED", Events.transferFailed(transferId, "unknown_recipient", "you cannot send money to yourself"));
-    } else if (!view.members.contains(to)) {
-      dispatch("TRANSFER_FAILED", Events.transferFailed(transferId, "not_in_room", to + " is not a member of " + room));
+    } else if (view.large()) {
+      // The session does not keep a large room's members: the room answers (its list is sorted).
+      var payee = new PayeeToCheck(room, to, ((Money.Amount) amount).minorUnits(), transferId);
+      whenDone(gateway.roomService().info(room),
+          info -> new Session.PayeeChecked(payee, Collections.binarySearch(info.members(), to) >= 0), nonce);
     } else {
-      long minorUnits = ((Money.Amount) amount).minorUnits();
-      var expiresAt = Instant.now().plus(gateway.settings().pinConfirmationWindow());
-      pending.put(transferId, new PendingTransfer(room, to, minorUnits, expiresAt));
-      dispatch("TRANSFER_PIN_REQUIRED", Events.object().put("transfer_id", transferId).put("room", room)
-          .put("to", to).put("amount", Money.format(minorUnits)).put("expires_at", expiresAt.toString()));
+      onPayeeChecked(new PayeeToCheck(room, to, ((Money.Amount) amount).minorUnits(), transferId), view.hasMember(to));
     }
+  }
+
+  /** A /send whose payee's membership of the room is being checked. */
+  record PayeeToCheck(String room, String to, long amount, String transferId) {}
+
+  /** Asks for the PIN if the payee is in the room, on the session's thread. */
+  void onPayeeChecked(PayeeToCheck payee, boolean member) {
+    if (!member) {
+      dispatch("TRANSFER_FAILED", Events.transferFailed(payee.transferId(), "not_in_room",
+          payee.to() + " is not a member of " + payee.room()));
+      return;
+    }
+    var expiresAt = Instant.now().plus(gateway.settings().pinConfirmationWindow());
+    pending.put(payee.transferId(), new PendingTransfer(payee.room(), payee.to(), payee.amount(), expiresAt));
+    dispatch("TRANSFER_PIN_REQUIRED", Events.object().put("transfer_id", payee.transferId()).put("room", payee.room())
+        .put("to", payee.to()).put("amount", Money.format(payee.amount())).put("expires_at", expiresAt.toString()));
   }
 
   void onConfirm(GatewayProtocol.Confirm confirm) {

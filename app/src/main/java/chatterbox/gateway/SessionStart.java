@@ -24,18 +24,21 @@ final class SessionStart {
         .thenCompose(ids -> all(ids.stream().map(gateway.roomService()::info).toList()));
     var balance = gateway.transfers().balance(username);
     var ready = rooms.thenCompose(infos -> {
-      var everyone = infos.stream().flatMap(info -> info.members().stream()).distinct().toList();
-      return withPresence(gateway, everyone).thenCombine(balance, (online, money) -> {
-        var views = new LinkedHashMap<String, RoomView>();
+      var views = new LinkedHashMap<String, RoomView>();
+      infos.forEach(info -> views.put(info.roomId(), RoomView.of(info, gateway.settings().largeRoom())));
+      return withPresence(gateway, presenceShownIn(infos, views)).thenCombine(balance, (online, money) -> {
         var list = Events.array();
-        for (var info : infos) {
-          views.put(info.roomId(), new RoomView(info.lastSeq(), info.members()));
-          list.add(Events.room(info.roomId(), info.lastSeq(), info.members(), online));
-        }
+        for (var info : infos) list.add(Events.room(info, views.get(info.roomId()), online));
         return new Session.Ready(Events.ready(sessionId, username, Money.format(money.balance()), list), views);
       });
     });
     ctx.pipeToSelf(ready, (result, failure) -> failure == null ? result : new Session.StartFailed(failure));
+  }
+
+  /** The members whose presence a session shows: those of its rooms that are not large. */
+  static List<String> presenceShownIn(List<Room.RoomInfo> infos, Map<String, RoomView> views) {
+    return infos.stream().filter(info -> !views.get(info.roomId()).large())
+        .flatMap(info -> info.members().stream()).distinct().toList();
   }
 
   /** Who of {@code usernames} is online. */

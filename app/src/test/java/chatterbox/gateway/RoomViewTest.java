@@ -9,6 +9,7 @@ import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A session passes each room event on once, in the room's order, whatever order pub-sub brings them in. */
@@ -50,8 +51,31 @@ class RoomViewTest {
   void membershipFollowsTheEventsPassedOn() {
     var view = new RoomView(0, Set.of("amani"));
     view.arrived(new Room.MemberJoined("r", 2, "baraka", Instant.EPOCH));
-    assertFalse(view.members.contains("baraka"), "not yet: event 1 is missing");
+    assertFalse(view.hasMember("baraka"), "not yet: event 1 is missing");
     view.arrived(new Room.MemberLeft("r", 1, "amani", Instant.EPOCH));
-    assertEquals(Set.of("baraka"), view.members);
+    assertTrue(view.hasMember("baraka"));
+    assertFalse(view.hasMember("amani"));
+    assertEquals(1, view.memberCount());
+    assertTrue(view.showsPresenceOf("baraka"));
+  }
+
+  @Test
+  void aRoomWithMoreMembersThanTheThresholdIsKnownByItsCountAlone() {
+    var members = List.of("amani", "baraka", "chausiku");
+    var small = RoomView.of(new Room.RoomInfo("r", 4, members), 3);
+    assertFalse(small.large());
+    assertTrue(small.hasMember("chausiku"));
+
+    var large = RoomView.of(new Room.RoomInfo("r", 4, members), 2);
+    assertTrue(large.large());
+    assertEquals(3, large.memberCount());
+    assertFalse(large.showsPresenceOf("amani"), "no presence of a large room's members");
+    assertThrows(IllegalStateException.class, () -> large.hasMember("amani"));
+    large.arrived(new Room.MemberJoined("r", 5, "dalila", Instant.EPOCH));
+    large.arrived(new Room.MemberJoined("r", 6, "erasto", Instant.EPOCH));
+    large.arrived(new Room.MemberLeft("r", 7, "amani", Instant.EPOCH));
+    assertEquals(4, large.memberCount(), "the count follows the joins and leaves passed on");
+    assertEquals(List.of(8L), seqs(large.arrived(line(8))), "its events pass on as in any room");
+    assertTrue(large.large(), "a room keeps its kind for the session's life");
   }
 }

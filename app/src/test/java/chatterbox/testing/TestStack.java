@@ -6,6 +6,7 @@ import chatterbox.platform.persistence.Database;
 import chatterbox.platform.testing.TestPostgres;
 import com.typesafe.config.ConfigFactory;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -84,6 +85,11 @@ public final class TestStack implements AutoCloseable {
 
   public ApiClient api() {
     return new ApiClient(app.httpPort());
+  }
+
+  /** A gateway connection of {@code user}'s, identified (READY not yet read), beating every {@code heartbeat}. */
+  public GatewayClient identified(Users.LoggedIn user, Duration heartbeat) {
+    return GatewayClient.identified(app().httpPort(), user.token(), heartbeat);
   }
 
   @Override

@@ -24,7 +24,9 @@ import static io.gatling.javaapi.http.HttpDsl.ws;
  * protocol advises), held after its READY for the ramp time + {@code bench.duration} + 15 s, so that
  * all are up together for at least the duration. Sessions belong to
  * {@code bench.connections.users} seeded users (several sessions per user, as with tabs and devices),
- * each alone in a room of its own, so no session receives another's traffic.
+ * each alone in a room of its own, so no session receives another's traffic; or, with
+ * {@code bench.connections.inGeneral}, all of them in {@code general} only, as the product leaves
+ * its users (every user sees every other's presence and joins there).
  *
  * <p>bench/run.sh measures the app's memory after seeding and at the plateau: {@link #before()} lets
  * it measure ({@link RunScript#handshake}) before any session opens.
@@ -38,6 +40,7 @@ public class ConnectionsSimulation extends Simulation {
   private final int users = Math.max(1, Math.min(target, Bench.intProp("bench.connections.users", 10)));
   private final int rate = Math.max(1, Bench.intProp("bench.connections.rate", 250));
   private final int heartbeatMs = Math.max(1000, Bench.intProp("bench.connections.heartbeatMs", 30_000));
+  private final boolean inGeneral = Boolean.getBoolean("bench.connections.inGeneral");
   private final List<Map<String, Object>> seeded = new CopyOnWriteArrayList<>();
 
   @Override
@@ -46,7 +49,7 @@ public class ConnectionsSimulation extends Simulation {
     for (int i = 0; i < users; i++) {
       specs.add(Map.of("username", "b" + Bench.RUN_ID + "_c" + i, "room", "conn-" + Bench.RUN_ID + "-" + i));
     }
-    seeded.addAll(Seeder.seed(specs));
+    seeded.addAll(inGeneral ? Seeder.seedInGeneral(specs) : Seeder.seed(specs));
     RunScript.handshake("connections.seeded", "connections.baseline", 120);
   }
 

@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Seeds users for a simulation, outside the measured phase: signs each up (POST /api/users, which
  * pays the 100.00 development grant), logs in (POST /api/sessions), then over the gateway joins the
  * user's benchmark room and leaves {@code general}, so that no scenario pays for a fan-out to every
- * user of the server. Answers one map per user: the given attributes plus {@code token}.
+ * user of the server (unless asked to keep them there, as the product does: {@link #seedInGeneral}).
+ * Answers one map per user: the given attributes plus {@code token}.
  */
 final class Seeder {
   private static final AtomicInteger NATIONAL_IDS = new AtomicInteger();
@@ -18,13 +19,22 @@ final class Seeder {
 
   /** Each spec needs {@code username} and {@code room}; it is returned with {@code token} added. */
   static List<Map<String, Object>> seed(List<Map<String, Object>> specs) {
+    return seed(specs, true);
+  }
+
+  /** Like {@link #seed}, but every user stays in {@code general} (where the first IDENTIFY puts them) and joins nothing else. */
+  static List<Map<String, Object>> seedInGeneral(List<Map<String, Object>> specs) {
+    return seed(specs, false);
+  }
+
+  private static List<Map<String, Object>> seed(List<Map<String, Object>> specs, boolean ownRoom) {
     long started = System.nanoTime();
-    var out = Parallel.map(specs, Seeder::seedOne);
+    var out = Parallel.map(specs, spec -> seedOne(spec, ownRoom));
     System.out.printf("seeded %d users in %.1f s%n", out.size(), (System.nanoTime() - started) / 1e9);
     return out;
   }
 
-  private static Map<String, Object> seedOne(Map<String, Object> spec) throws Exception {
+  private static Map<String, Object> seedOne(Map<String, Object> spec, boolean ownRoom) throws Exception {
     String username = (String) spec.get("username");
     String room = (String) spec.get("room");
     // A unique, valid NIDA number per user: a real past birth date, then run and user digits.
@@ -40,11 +50,16 @@ final class Seeder {
     String token = AppHttp.JSON.readTree(login.body()).path("token").asText();
 
     try (var ws = new GatewayClient(token)) {
+      if (!ownRoom) return withToken(spec, token); // READY came: the user is in general
       ws.input("general", "/join " + room);
       ws.expect(f -> "ROOM_JOINED".equals(f.path("t").asText()), "ROOM_JOINED");
       ws.input("general", "/leave");
       ws.expect(f -> "ROOM_LEFT".equals(f.path("t").asText()), "ROOM_LEFT");
     }
+    return withToken(spec, token);
+  }
+
+  private static Map<String, Object> withToken(Map<String, Object> spec, String token) {
     var out = new HashMap<>(spec);
     out.put("token", token);
     return out;
