@@ -52,8 +52,9 @@ public final class Gateway extends JsonRoutes {
     var settings = GatewaySettings.fromConfig(gateway);
     var presenceTopic = system.systemActorOf(Topic.create(Presence.Changed.class, "presence"), "presence-topic", Props.empty());
     Presence.init(system, settings.heartbeatTimeout().multipliedBy(2), presenceTopic);
+    var presenceRelay = system.systemActorOf(PresenceRelay.create(presenceTopic), "presence-relay", Props.empty());
     var context = new GatewayContext(settings, accounts, rooms, payments, transfers, maxTransfer,
-        ClusterSharding.get(system), presenceTopic,
+        ClusterSharding.get(system), presenceRelay,
         new ConcurrentHashMap<>(), askTimeout, metrics,
         new UserRateLimit(settings.userRateLimitLines(), settings.userRateLimitWindow()), new RoomEventFrames());
     metrics.gauge("chatterbox_gateway_sessions", "Gateway sessions on this node, including those waiting to be resumed",

@@ -23,7 +23,7 @@ record GatewayContext(
     TransferService transfers,
     long maxTransfer,
     ClusterSharding sharding,
-    ActorRef<Topic.Command<Presence.Changed>> presenceTopic,
+    ActorRef<PresenceRelay.Command> presenceRelay,
     ConcurrentHashMap<String, ActorRef<Session.Command>> sessions,
     Duration askTimeout,
     Metrics metrics,

@@ -66,6 +66,11 @@ final class RoomView {
     return members.contains(username);
   }
 
+  /** Adds the members whose presence this room makes the session's business (none for a large room). */
+  void addPresenceShown(Set<String> usernames) {
+    if (members != null) usernames.addAll(members);
+  }
+
   /** Whether this room makes {@code username}'s presence this session's business: a small room they are in. */
   boolean showsPresenceOf(String username) {
     return members != null && members.contains(username);

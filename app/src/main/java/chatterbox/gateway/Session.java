@@ -16,8 +16,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One gateway session: what a client gets between IDENTIFY and the end of its resume window.
@@ -119,6 +121,8 @@ final class Session extends AbstractOnMessageBehavior<Session.Command> {
   private final ActorRef<Room.Event> roomEvents;
   private long seq;
   private ActorRef<Connection.Command> connection;
+  /** Whose presence this session shows, as last told to the node's {@link PresenceRelay}. */
+  private Set<String> presenceShown = Set.of();
 
   private Session(ActorContext<Command> ctx, TimerScheduler<Command> timers, String sessionId, String username,
                   GatewayContext gateway, Map<String, RoomView> rooms) {
@@ -132,7 +136,7 @@ final class Session extends AbstractOnMessageBehavior<Session.Command> {
     this.input = new SessionInput(ctx, username, gateway, this.rooms);
     rooms.keySet().forEach(this::subscribe);
     gateway.roomService().userTopic(username).tell(Topic.subscribe(ctx.messageAdapter(UserNotice.class, Notice::new)));
-    gateway.presenceTopic().tell(Topic.subscribe(ctx.messageAdapter(Presence.Changed.class, PresenceChanged::new)));
+    watchPresence();
   }
 
   /** One {@code if} per message rather than a receive builder built per instance: every client has a session. */
@@ -280,6 +284,7 @@ final class Session extends AbstractOnMessageBehavior<Session.Command> {
         var view = RoomView.of(info, gateway.settings().largeRoom());
         rooms.put(info.roomId(), view);
         subscribe(info.roomId());
+        watchPresence();
         if (view.large()) {
           // Nothing to ask: told at once, before any of the room's events that the subscription brings.
           dispatch("ROOM_JOINED", roomJoined(info, view, Map.of()));
@@ -291,6 +296,7 @@ final class Session extends AbstractOnMessageBehavior<Session.Command> {
     } else if (notice instanceof UserNotice.RoomLeft left) {
       if (rooms.remove(left.roomId()) != null) {
         gateway.roomService().topic(left.roomId()).tell(Topic.unsubscribe(roomEvents));
+        watchPresence();
         dispatch("ROOM_LEFT", Events.object().put("room", left.roomId()));
       }
     } else if (notice instanceof GatewayNotice.TransferReceipt r) {
@@ -339,6 +345,21 @@ final class Session extends AbstractOnMessageBehavior<Session.Command> {
   private void dispatchRoomEvent(Room.Event event) {
     var encoded = gateway.roomEventFrames().encode(event);
     dispatchEncoded(encoded.type(), encoded.payloadJson());
+    if (event instanceof Room.MemberJoined || event instanceof Room.MemberLeft) watchPresence();
+  }
+
+  /**
+   * Tells the node's presence relay whose presence this session shows now: the members of its rooms
+   * that are not large. Only when that changed; a session in large rooms alone never registers.
+   */
+  private void watchPresence() {
+    var shown = new HashSet<String>();
+    rooms.values().forEach(view -> view.addPresenceShown(shown));
+    shown.remove(username);
+    if (!shown.equals(presenceShown)) {
+      presenceShown = Set.copyOf(shown);
+      gateway.presenceRelay().tell(new PresenceRelay.Watch(getContext().getSelf(), presenceShown));
+    }
   }
 
   /** Numbers, keeps and sends one dispatch. */
