@@ -31,6 +31,13 @@ final class PresenceRelay extends AbstractBehavior<PresenceRelay.Command> {
   /** The users whose presence {@code session} shows, replacing what it said before; empty ends its interest. */
   record Watch(ActorRef<Session.Command> session, Set<String> usernames) implements Command {}
 
+  /**
+   * One user more ({@code shown}) or less in what {@code session} shows: a member who joined or left
+   * one of its small rooms. Sent instead of the whole set, which for a session in a room that grew
+   * large after it started would be thousands of names for every newcomer.
+   */
+  record WatchOne(ActorRef<Session.Command> session, String username, boolean shown) implements Command {}
+
   private record Changed(Presence.Changed change) implements Command {}
 
   private record SessionEnded(ActorRef<Session.Command> session) implements Command {}
@@ -53,9 +60,10 @@ final class PresenceRelay extends AbstractBehavior<PresenceRelay.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Watch.class, this::onWatch)
+        .onMessage(WatchOne.class, this::onWatchOne)
         .onMessage(Changed.class, this::onChanged)
         .onMessage(SessionEnded.class, ended -> {
-          replace(ended.session(), Set.of());
+          forget(ended.session());
           return this;
         })
         .build();
@@ -63,27 +71,51 @@ final class PresenceRelay extends AbstractBehavior<PresenceRelay.Command> {
 
   private Behavior<Command> onWatch(Watch watch) {
     var session = watch.session();
-    if (!watch.usernames().isEmpty() && !watchedBy.containsKey(session)) {
-      getContext().watchWith(session, new SessionEnded(session));
-    } else if (watch.usernames().isEmpty() && watchedBy.containsKey(session)) {
-      getContext().unwatch(session);
+    var before = watchedBy.getOrDefault(session, Set.of());
+    for (var username : Set.copyOf(before)) {
+      if (!watch.usernames().contains(username)) unwatch(session, username);
     }
-    replace(session, watch.usernames());
+    for (var username : watch.usernames()) watch(session, username);
     return this;
   }
 
-  private void replace(ActorRef<Session.Command> session, Set<String> usernames) {
-    var before = usernames.isEmpty() ? watchedBy.remove(session) : watchedBy.put(session, usernames);
-    if (before != null) {
-      for (var username : before) {
-        if (usernames.contains(username)) continue;
-        var sessions = watchers.get(username);
-        if (sessions != null && sessions.remove(session) && sessions.isEmpty()) watchers.remove(username);
-      }
+  private Behavior<Command> onWatchOne(WatchOne watch) {
+    if (watch.shown()) {
+      watch(watch.session(), watch.username());
+    } else {
+      unwatch(watch.session(), watch.username());
     }
-    for (var username : usernames) {
-      if (before == null || !before.contains(username)) watchers.computeIfAbsent(username, u -> new HashSet<>()).add(session);
+    return this;
+  }
+
+  private void watch(ActorRef<Session.Command> session, String username) {
+    var shown = watchedBy.get(session);
+    if (shown == null) {
+      shown = new HashSet<>();
+      watchedBy.put(session, shown);
+      getContext().watchWith(session, new SessionEnded(session));
     }
+    if (shown.add(username)) watchers.computeIfAbsent(username, u -> new HashSet<>()).add(session);
+  }
+
+  private void unwatch(ActorRef<Session.Command> session, String username) {
+    var shown = watchedBy.get(session);
+    if (shown == null || !shown.remove(username)) return;
+    dropWatcher(username, session);
+    if (shown.isEmpty()) {
+      watchedBy.remove(session);
+      getContext().unwatch(session);
+    }
+  }
+
+  private void forget(ActorRef<Session.Command> session) {
+    var shown = watchedBy.remove(session);
+    if (shown != null) shown.forEach(username -> dropWatcher(username, session));
+  }
+
+  private void dropWatcher(String username, ActorRef<Session.Command> session) {
+    var sessions = watchers.get(username);
+    if (sessions != null && sessions.remove(session) && sessions.isEmpty()) watchers.remove(username);
   }
 
   private Behavior<Command> onChanged(Changed changed) {

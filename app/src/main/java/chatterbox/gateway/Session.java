@@ -122,7 +122,7 @@ final class Session extends AbstractOnMessageBehavior<Session.Command> {
   private long seq;
   private ActorRef<Connection.Command> connection;
   /** Whose presence this session shows, as last told to the node's {@link PresenceRelay}. */
-  private Set<String> presenceShown = Set.of();
+  private Set<String> presenceShown = new HashSet<>();
 
   private Session(ActorContext<Command> ctx, TimerScheduler<Command> timers, String sessionId, String username,
                   GatewayContext gateway, Map<String, RoomView> rooms) {
@@ -345,7 +345,20 @@ final class Session extends AbstractOnMessageBehavior<Session.Command> {
   private void dispatchRoomEvent(Room.Event event) {
     var encoded = gateway.roomEventFrames().encode(event);
     dispatchEncoded(encoded.type(), encoded.payloadJson());
-    if (event instanceof Room.MemberJoined || event instanceof Room.MemberLeft) watchPresence();
+    if (event instanceof Room.MemberJoined joined) showPresence(joined.username());
+    if (event instanceof Room.MemberLeft left) showPresence(left.username());
+  }
+
+  /**
+   * After {@code member} joined or left one of the rooms (its view already updated): whether this
+   * session now shows their presence, told to the relay one name at a time (for a session whose
+   * room grew large after it started, the whole set would be thousands of names per newcomer).
+   */
+  private void showPresence(String member) {
+    if (member.equals(username)) return;
+    boolean shows = rooms.values().stream().anyMatch(view -> view.showsPresenceOf(member));
+    boolean changed = shows ? presenceShown.add(member) : presenceShown.remove(member);
+    if (changed) gateway.presenceRelay().tell(new PresenceRelay.WatchOne(getContext().getSelf(), member, shows));
   }
 
   /**
@@ -357,8 +370,8 @@ final class Session extends AbstractOnMessageBehavior<Session.Command> {
     rooms.values().forEach(view -> view.addPresenceShown(shown));
     shown.remove(username);
     if (!shown.equals(presenceShown)) {
-      presenceShown = Set.copyOf(shown);
-      gateway.presenceRelay().tell(new PresenceRelay.Watch(getContext().getSelf(), presenceShown));
+      presenceShown = shown;
+      gateway.presenceRelay().tell(new PresenceRelay.Watch(getContext().getSelf(), Set.copyOf(shown)));
     }
   }
 

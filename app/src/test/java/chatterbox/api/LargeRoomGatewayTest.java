@@ -106,6 +106,26 @@ class LargeRoomGatewayTest {
   }
 
   @Test
+  void someoneWhoJoinsASmallRoomLaterIsShownToo() {
+    var x = user("later_x");
+    String pair = "pair-" + UUID.randomUUID().toString().substring(0, 8);
+    try (var cx = identified(x)) {
+      cx.expectDispatch("READY");
+      cx.input("general", "/join " + pair, "j1");
+      cx.expectDispatch("ROOM_JOINED");
+      // y exists only after x's READY and ROOM_JOINED: x's session hears of y through MEMBER_JOINED alone.
+      var y = user("later_y");
+      var cy = identified(y);
+      cy.expectDispatch("READY");
+      cy.input("general", "/join " + pair, "j2");
+      cy.expectDispatch("ROOM_JOINED");
+      cx.expectDispatch("MEMBER_JOINED", d -> d.path("room").asText().equals(pair));
+      cy.close();
+      cx.awaitSeen(f -> presenceOf(f, y, "offline"), "y offline, for x");
+    }
+  }
+
+  @Test
   void aLargeRoomStillDeliversItsEventsAndItsMembersCanBePaid() {
     var payer = user("large_payer");
     var payee = user("large_payee");

@@ -41,6 +41,10 @@ class PresenceRelayTest {
       relay.tell(new PresenceRelay.Watch(session.ref(), Set.of(usernames)));
     }
 
+    void watchOne(TestProbe<Session.Command> session, String username, boolean shown) {
+      relay.tell(new PresenceRelay.WatchOne(session.ref(), username, shown));
+    }
+
     void publishOnline(String username) {
       topic.tell(Topic.publish(online(username)));
     }
@@ -81,6 +85,24 @@ class PresenceRelayTest {
     node.publishOnline("chausiku");
     expectChange(s1, "baraka");
     expectChange(s1, "chausiku");
+    s2.expectNoMessage(Duration.ofMillis(200));
+  }
+
+  @Test
+  void oneNameMoreOrLessChangesOnlyThatName() {
+    var s1 = testKit.<Session.Command>createTestProbe();
+    var s2 = testKit.<Session.Command>createTestProbe();
+    var node = node(s1);
+    node.watch(s1, "amani", "chausiku");
+    node.watchOne(s1, "baraka", true);
+    node.watchOne(s1, "amani", false);
+    node.watchOne(s2, "amani", true); // a session that had watched nobody
+    node.publishOnline("amani");
+    node.publishOnline("baraka");
+    node.publishOnline("chausiku");
+    expectChange(s1, "baraka"); // amani's change, published first, did not come
+    expectChange(s1, "chausiku");
+    expectChange(s2, "amani");
     s2.expectNoMessage(Duration.ofMillis(200));
   }
 
