@@ -22,7 +22,7 @@ final class Seeder {
     return seed(specs, true);
   }
 
-  /** Like {@link #seed}, but every user stays in {@code general} (where the first IDENTIFY puts them) and joins nothing else. */
+  /** Like {@link #seed}, but every user stays in {@code general} (where the first login puts them) and joins nothing else. */
   static List<Map<String, Object>> seedInGeneral(List<Map<String, Object>> specs) {
     return seed(specs, false);
   }
@@ -49,8 +49,9 @@ final class Seeder {
     if (login.statusCode() != 201) throw new IllegalStateException("login of " + username + " answered " + login.statusCode() + " " + login.body());
     String token = AppHttp.JSON.readTree(login.body()).path("token").asText();
 
+    // The login put the user into general; a gateway session would linger for its resume window.
+    if (!ownRoom) return withToken(spec, token);
     try (var ws = new GatewayClient(token)) {
-      if (!ownRoom) return withToken(spec, token); // READY came: the user is in general
       ws.input("general", "/join " + room);
       ws.expect(f -> "ROOM_JOINED".equals(f.path("t").asText()), "ROOM_JOINED");
       ws.input("general", "/leave");
