@@ -23,11 +23,12 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HashSet;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -277,14 +278,17 @@ public final class Room extends EventSourcedBehaviorWithEnforcedReplies<Room.Com
                      RecentEntries<TransferNoticed> recentTransfers) implements State {
 
     static final Open EMPTY = new Open(0, Set.of(), RecentEntries.none(), RecentEntries.none());
+    private static final Class<?> SORTED = Collections.unmodifiableSortedSet(new TreeSet<String>()).getClass();
 
     public Open {
-      members = Set.copyOf(members);
+      // Kept sorted: every READY and history read takes the room's info, members sorted, and
+      // general holds every user. Sorted once per join or leave (and recovery), not per read.
+      members = members.getClass() == SORTED ? members : Collections.unmodifiableSortedSet(new TreeSet<>(members));
     }
 
     @Override
     public RoomInfo info(String roomId) {
-      return new RoomInfo(roomId, lastSeq, members.stream().sorted().toList());
+      return new RoomInfo(roomId, lastSeq, List.copyOf(members));
     }
 
     boolean hasMember(String username) {
@@ -306,15 +310,15 @@ public final class Room extends EventSourcedBehaviorWithEnforcedReplies<Room.Com
     }
 
     Open joined(MemberJoined joined) {
-      var newMembers = new HashSet<>(members);
+      var newMembers = new TreeSet<>(members);
       newMembers.add(joined.username());
-      return new Open(joined.seq(), newMembers, recentPosts, recentTransfers);
+      return new Open(joined.seq(), Collections.unmodifiableSortedSet(newMembers), recentPosts, recentTransfers);
     }
 
     Open left(MemberLeft left) {
-      var newMembers = new HashSet<>(members);
+      var newMembers = new TreeSet<>(members);
       newMembers.remove(left.username());
-      return new Open(left.seq(), newMembers, recentPosts, recentTransfers);
+      return new Open(left.seq(), Collections.unmodifiableSortedSet(newMembers), recentPosts, recentTransfers);
     }
 
     Open posted(MessagePosted posted, int window) {
