@@ -40,7 +40,7 @@ final class Events {
         .put("member_count", info.members().size()).put("large", view.large());
     if (!view.large()) {
       var list = room.putArray("members");
-      info.members().stream().sorted().forEach(member ->
+      info.members().forEach(member -> // sorted already: the room keeps them so
           list.add(object().put("username", member).put("online", online.getOrDefault(member, false))));
     }
     return room;
