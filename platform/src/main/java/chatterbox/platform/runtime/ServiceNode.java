@@ -35,7 +35,8 @@ public final class ServiceNode {
    * A service's configuration, highest precedence first: JVM system properties, {@code overrides}
    * (tests), the HOCON overlay file named by the environment variable {@code overlayVariable}
    * (for example {@code conf/production.conf}), the service's bundled {@code <resource>.conf} with
-   * its environment overrides, and the libraries' reference configuration. Resolved together, so
+   * its environment overrides, the settings both services change from Akka's defaults
+   * ({@value #SERVICE_DEFAULTS}), and the libraries' reference configuration. Resolved together, so
    * settings derived by substitution (such as Artery's bind port) follow the overrides.
    */
   public static Config loadConfig(String resource, String overlayVariable, Map<String, ?> overrides) {
@@ -46,11 +47,23 @@ public final class ServiceNode {
       if (!file.isFile()) throw new IllegalStateException(overlayVariable + " names no readable file: " + overlayPath);
       overlay = ConfigFactory.parseFile(file);
     }
-    // ConfigFactory.load puts JVM system properties on top and the reference configuration below.
     var application = ConfigFactory.parseMap(overrides)
         .withFallback(overlay)
         .withFallback(ConfigFactory.parseResourcesAnySyntax(resource));
-    return ConfigFactory.load(application);
+    return withServiceDefaults(application);
+  }
+
+  /** Where both services' changes to Akka's defaults are (not reference.conf: see the file why). */
+  public static final String SERVICE_DEFAULTS = "chatterbox-service-defaults.conf";
+
+  /**
+   * {@code application} over {@link #SERVICE_DEFAULTS} over the reference configuration, with
+   * system properties on top, resolved: what a service runs on (tests that start systems of their
+   * own use it to run on the same settings).
+   */
+  public static Config withServiceDefaults(Config application) {
+    // ConfigFactory.load puts JVM system properties on top and the reference configuration below.
+    return ConfigFactory.load(application.withFallback(ConfigFactory.parseResources(SERVICE_DEFAULTS)));
   }
 
   /** The checked, migrated database of the service under {@code root}. */

@@ -6,6 +6,7 @@ import akka.serialization.SerializationExtension;
 import akka.serialization.Serializer;
 import akka.serialization.Serializers;
 import akka.serialization.jackson.JacksonSerializer$;
+import chatterbox.platform.runtime.ServiceNode;
 import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,10 +37,10 @@ class JsonCompressionTest {
 
   @BeforeAll
   static void start() {
-    platform = ActorTestKit.create("platform", ConfigFactory.load());
+    platform = ActorTestKit.create("platform", ServiceNode.withServiceDefaults(ConfigFactory.empty()));
     gzipBefore = ActorTestKit.create("gzip", ConfigFactory
         .parseString("akka.serialization.jackson.jackson-json.compression.algorithm = gzip")
-        .withFallback(ConfigFactory.load()));
+        .withFallback(ServiceNode.withServiceDefaults(ConfigFactory.empty())));
   }
 
   @AfterAll
