@@ -189,7 +189,7 @@ gatling() { # simulation-class results-name
     -Dbench.connections.inGeneral="$([ "$BENCH_CONNECTIONS_IN_GENERAL" = 1 ] && echo true || echo false)" \
     -Dbench.cold.history="$BENCH_COLD_HISTORY" -Dbench.cold.transfers="$BENCH_COLD_TRANSFERS" \
     -Dbench.cold.rounds="$BENCH_COLD_ROUNDS" -Dbench.cold.warmupRounds="$BENCH_COLD_WARMUP_ROUNDS" \
-    -Dbench.cold.idleMs="$BENCH_COLD_IDLE_MS" \
+    -Dbench.cold.idleMs="$BENCH_COLD_IDLE_MS" -Dbench.serverPid="${server_pid:-}" \
     > "$RUN_DIR/gatling-$name.log" 2>&1 || { echo "Gatling failed ($name); see $RUN_DIR/gatling-$name.log" >&2; tail -30 "$RUN_DIR/gatling-$name.log" >&2; exit 1; }
   local dir
   dir="$(ls -td "$BENCH_DIR"/target/gatling/"$(echo "$cls" | tr 'A-Z' 'a-z')"-* | head -1)"
@@ -221,8 +221,9 @@ for i in "${!wanted[@]}"; do
   s="${wanted[$i]}"
   case "$s" in
     transfers) gatling TransfersSimulation transfers ;;
-    fanout) gatling FanoutSimulation fanout ;;
-    ejabberd) ejabberd_up; gatling EjabberdFanoutSimulation ejabberd; ejabberd_down ;;
+    # The fan-outs report the server's CPU over their delivery window (ejabberd: its Erlang VM).
+    fanout) server_pid="$app_pid" gatling FanoutSimulation fanout ;;
+    ejabberd) ejabberd_up; server_pid="$(pgrep -n -u ejabberd beam.smp || true)" gatling EjabberdFanoutSimulation ejabberd; ejabberd_down ;;
     connections) connections_scenario ;;
     cold) cold_scenario "$( (( i == ${#wanted[@]} - 1 )) && echo last)" ;;
     *) echo "unknown scenario: $s" >&2; exit 2 ;;

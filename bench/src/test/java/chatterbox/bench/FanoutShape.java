@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import static io.gatling.javaapi.core.CoreDsl.exec;
@@ -49,6 +50,8 @@ final class FanoutShape {
   final int posters = Math.max(1, Math.min(members - 1, Bench.intProp("bench.fanout.posters", 2)));
   final int postEveryMs = Bench.intProp("bench.fanout.postEveryMs", 500);
   final DeliveryLatencies deliveries = new DeliveryLatencies();
+  /** The server's CPU over the run, when bench/run.sh names its process. */
+  final Optional<ServerCpu> serverCpu = ServerCpu.watchFromProperty();
   private final int settle = Bench.RAMP + 2;
 
   /** One spec per member: {@code username}, {@code room}, {@code poster}; names start with the prefixes. */

@@ -94,6 +94,11 @@ public final class Report {
     long expected = (long) post.ok() * (members - Integer.parseInt(d.getProperty("posters", "0")));
     table.notes.add(name + ": " + post.ok() + " posts OK, " + post.ko() + " failed; " + deliveries + " deliveries recorded of "
         + expected + " expected (posts x listening members); delivery latency max " + d.getProperty("max") + " ms");
+    double cores = Double.parseDouble(d.getProperty("serverCores", "-1"));
+    if (cores >= 0 && rate > 0) {
+      table.notes.add(String.format(Locale.ROOT, "%s: the server used %.2f cores over the delivery window, %.1f us of CPU per delivery",
+          name, cores, cores * 1e6 / rate));
+    }
     table.reports.add("Gatling report, " + name + ": " + dir.resolve("index.html"));
     return new Fanout(rate, Long.parseLong(d.getProperty("p50", "-1")), Long.parseLong(d.getProperty("p95", "-1")),
         Long.parseLong(d.getProperty("p99", "-1")));
