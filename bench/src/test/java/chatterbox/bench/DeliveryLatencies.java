@@ -3,7 +3,6 @@ package chatterbox.bench;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -40,13 +39,13 @@ final class DeliveryLatencies {
 
   /**
    * Writes the totals and percentiles, with the run's shape and the server's CPU over the delivery
-   * window (when {@code serverCpu} is there), to {@code <bench.out>/<file>}.
+   * window (when the shape watched it), to {@code <bench.out>/<file>}.
    */
-  synchronized void write(String file, FanoutShape shape, Optional<ServerCpu> serverCpu) {
+  synchronized void write(String file, FanoutShape shape) {
     var sorted = Arrays.copyOf(latencies, count);
     Arrays.sort(sorted);
     double seconds = count == 0 ? 0 : Math.max(1, lastReceived - firstSent) / 1000.0;
-    double cores = count == 0 ? -1 : serverCpu.map(cpu -> cpu.coresBetween(firstSent, lastReceived)).orElse(-1.0);
+    double cores = count == 0 ? -1 : shape.serverCpu.map(cpu -> cpu.coresBetween(firstSent, lastReceived)).orElse(-1.0);
     String summary = shape.describe()
         + "deliveries=" + count + "\nwindowSeconds=" + seconds + "\nserverCores=" + cores
         + "\np50=" + pct(sorted, 50) + "\np95=" + pct(sorted, 95) + "\np99=" + pct(sorted, 99)

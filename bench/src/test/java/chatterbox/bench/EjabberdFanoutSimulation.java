@@ -39,7 +39,7 @@ public class EjabberdFanoutSimulation extends Simulation implements FanoutShape.
 
   @Override
   public void after() {
-    shape.deliveries.write("ejabberd-deliveries.properties", shape, shape.serverCpu);
+    shape.deliveries.write("ejabberd-deliveries.properties", shape);
   }
 
   @Override

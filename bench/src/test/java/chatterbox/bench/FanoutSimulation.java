@@ -34,7 +34,7 @@ public class FanoutSimulation extends Simulation implements FanoutShape.Wire {
 
   @Override
   public void after() {
-    shape.deliveries.write("fanout-deliveries.properties", shape, shape.serverCpu);
+    shape.deliveries.write("fanout-deliveries.properties", shape);
   }
 
   @Override
