@@ -3,6 +3,7 @@ package chatterbox.account;
 import akka.Done;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import chatterbox.platform.runtime.ServiceNode;
 import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AccountTest {
 
   private static final ActorTestKit testKit = ActorTestKit.create(
-      EventSourcedBehaviorTestKit.config().withFallback(ConfigFactory.load()));
+      EventSourcedBehaviorTestKit.config().withFallback(ServiceNode.withServiceDefaults(ConfigFactory.empty())));
 
   private static final Account.Settings SETTINGS =
       new Account.Settings(Duration.ofMinutes(15), 3, Duration.ofMinutes(5), Duration.ofHours(24));

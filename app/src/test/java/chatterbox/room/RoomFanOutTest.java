@@ -9,6 +9,7 @@ import akka.persistence.query.PersistenceQuery;
 import akka.persistence.testkit.PersistenceTestKitPlugin;
 import akka.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import akka.persistence.testkit.query.javadsl.PersistenceTestKitReadJournal;
+import chatterbox.platform.runtime.ServiceNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.AfterAll;
@@ -38,7 +39,7 @@ class RoomFanOutTest {
           """)
       .withFallback(PersistenceTestKitPlugin.config())
       .withFallback(PersistenceTestKitSnapshotPlugin.config())
-      .withFallback(ConfigFactory.load());
+      .withFallback(ServiceNode.withServiceDefaults(ConfigFactory.empty()));
 
   private static final ActorTestKit firstNode = ActorTestKit.create("fanout", NODE);
   private static final ActorTestKit secondNode = ActorTestKit.create("fanout", NODE);

@@ -8,6 +8,7 @@ import akka.persistence.query.PersistenceQuery;
 import akka.persistence.testkit.PersistenceTestKitPlugin;
 import akka.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import akka.persistence.testkit.query.javadsl.PersistenceTestKitReadJournal;
+import chatterbox.platform.runtime.ServiceNode;
 import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,7 +42,7 @@ class RoomServiceTest {
           """)
       .withFallback(PersistenceTestKitPlugin.config())
       .withFallback(PersistenceTestKitSnapshotPlugin.config())
-      .withFallback(ConfigFactory.load()));
+      .withFallback(ServiceNode.withServiceDefaults(ConfigFactory.empty())));
   private static final AtomicInteger number = new AtomicInteger();
 
   private static RoomService service;

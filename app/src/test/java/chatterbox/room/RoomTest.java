@@ -228,10 +228,8 @@ class RoomTest {
   }
   @Test
   void aRoomBackRightAfterAWriteAnnouncesItsLatestEntryAgain() {
-    join("alice");
-    var hello = post("alice", "hello", null).event();
-    published.receiveSeveralMessages(2);
-    room.restart(); // as when its shard moves or its node dies: the old instance's timers are gone
+    var hello = new MessagePosted(roomId, 2, "alice", "hello", null, T0.minusSeconds(1));
+    recoveredAt(T0, new MemberJoined(roomId, 1, "alice", T0.minusSeconds(1)), hello);
     published.expectMessage(Duration.ofSeconds(5), Topic.publish(hello));
   }
 
@@ -249,37 +247,23 @@ class RoomTest {
 
   @Test
   void aRoomBackLongAfterItsLatestEntryStaysQuiet() {
-    var clock = new SettableClock(T0);
-    room = EventSourcedBehaviorTestKit.create(testKit.system(),
-        Room.create(roomId, published.ref(), Room.DEFAULT_RECENT_WINDOW, clock));
-    join("alice");
-    post("alice", "hello", null);
-    published.receiveSeveralMessages(2);
-    clock.now = T0.plusSeconds(3600);
-    assertEquals(2, room.restart().state().lastSeq(), "the same room, recovered");
+    var recovered = recoveredAt(T0.plusSeconds(3600),
+        new MemberJoined(roomId, 1, "alice", T0), new MessagePosted(roomId, 2, "alice", "hello", null, T0));
+    assertEquals(2, recovered.getState().lastSeq(), "the same room, recovered");
     published.expectNoMessage(Duration.ofSeconds(3));
   }
 
-  private static final class SettableClock extends Clock {
-    volatile Instant now;
-
-    SettableClock(Instant now) {
-      this.now = now;
-    }
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
+  /**
+   * A room that comes back from these entries on a node whose clock reads {@code now}, as when its
+   * shard moves or its node dies. The kit's journal is set to these entries and a fresh instance
+   * recovers from them: no instance that wrote them (and no timer of one) is alive to publish
+   * anything, however slow the machine.
+   */
+  private EventSourcedBehaviorTestKit<Command, Event, State> recoveredAt(Instant now, Event... entries) {
+    var recovered = EventSourcedBehaviorTestKit.<Command, Event, State>create(testKit.system(),
+        Room.create(roomId, published.ref(), Room.DEFAULT_RECENT_WINDOW, Clock.fixed(now, ZoneOffset.UTC)));
+    recovered.initialize((Object[]) entries); // a fresh instance recovers from them
+    return recovered;
   }
+
 }

@@ -1,6 +1,7 @@
 package chatterbox.wallet;
 
 import akka.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import chatterbox.platform.runtime.ServiceNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 
@@ -12,7 +13,7 @@ public final class MoneyTestConfig {
   public static Config config() {
     return ConfigFactory.parseString("akka.actor.provider = local")
         .withFallback(EventSourcedBehaviorTestKit.config())
-        .withFallback(ConfigFactory.load());
+        .withFallback(ServiceNode.withServiceDefaults(ConfigFactory.empty()));
   }
 
   /**

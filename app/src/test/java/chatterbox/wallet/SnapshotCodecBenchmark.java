@@ -4,6 +4,7 @@ import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.serialization.SerializationExtension;
 import akka.serialization.Serializers;
+import chatterbox.platform.runtime.ServiceNode;
 import com.typesafe.config.ConfigFactory;
 
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ public final class SnapshotCodecBenchmark {
 
   private static void measure(String algorithm, String kind, ArrayList<String> ids) {
     var config = ConfigFactory.parseString("akka.actor.provider = local\n"
-        + "akka.serialization.jackson.jackson-json.compression.algorithm = " + algorithm).withFallback(ConfigFactory.load());
+        + "akka.serialization.jackson.jackson-json.compression.algorithm = " + algorithm).withFallback(ServiceNode.withServiceDefaults(ConfigFactory.empty()));
     var system = ActorSystem.create(Behaviors.empty(), "snapshot-codec", config);
     try {
       var serialization = SerializationExtension.get(system);

@@ -10,6 +10,7 @@ import chatterbox.wallet.Wallet.Credited;
 import chatterbox.wallet.Wallet.Debited;
 import chatterbox.wallet.Wallet.Refunded;
 import chatterbox.wallet.Wallet.Settled;
+import chatterbox.platform.runtime.ServiceNode;
 import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,7 +44,7 @@ class WalletIncarnationsTest {
     database.migrate("db/app");
     testKit = ActorTestKit.create("wallet-incarnations", database.persistenceConfig()
         .withFallback(ConfigFactory.parseString("akka.actor.provider = local"))
-        .withFallback(ConfigFactory.load()));
+        .withFallback(ServiceNode.withServiceDefaults(ConfigFactory.empty())));
   }
 
   @AfterAll

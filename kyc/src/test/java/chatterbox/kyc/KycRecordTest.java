@@ -5,6 +5,7 @@ import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import akka.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.CommandResultWithReply;
 import akka.persistence.typed.PersistenceId;
+import chatterbox.platform.runtime.ServiceNode;
 import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,7 +26,7 @@ class KycRecordTest {
   private static final ActorTestKit testKit = ActorTestKit.create("KycRecordTest",
       EventSourcedBehaviorTestKit.config()
           .withFallback(ConfigFactory.parseString("akka.actor.provider = local"))
-          .withFallback(ConfigFactory.load()));
+          .withFallback(ServiceNode.withServiceDefaults(ConfigFactory.empty())));
 
   private static final SealedIdentity JUMA = new SealedIdentity(1, "bm9uY2UtanVtYQ==", "Y2lwaGVydGV4dC1qdW1h", "aGFzaC1qdW1h");
   // The same identity sealed again: fresh nonce and ciphertext, same keyed hash.

@@ -6,6 +6,7 @@ import akka.http.javadsl.server.AllDirectives;
 import akka.http.javadsl.server.Route;
 import akka.stream.javadsl.Flow;
 import akka.util.ByteString;
+import chatterbox.platform.runtime.ServiceNode;
 import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,7 +63,7 @@ class HttpListenerTest {
 
   private static ActorSystem<Void> system(String name) {
     return ActorSystem.create(Behaviors.empty(), name, ConfigFactory.parseString(
-        "akka.http.server.idle-timeout = 1s\nakka.http.server.max-connections = 2\nakka.actor.provider = local").withFallback(ConfigFactory.load()));
+        "akka.http.server.idle-timeout = 1s\nakka.http.server.max-connections = 2\nakka.actor.provider = local").withFallback(ServiceNode.withServiceDefaults(ConfigFactory.empty())));
   }
 
   private static HttpListener bind(ActorSystem<?> system, Route route) throws Exception {

@@ -3,6 +3,7 @@ package chatterbox.platform.http;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.http.javadsl.server.AllDirectives;
+import chatterbox.platform.runtime.ServiceNode;
 import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,7 +29,7 @@ class JsonRoutesTimeoutTest {
   @BeforeAll
   static void start() throws Exception {
     system = ActorSystem.create(Behaviors.empty(), "json-routes-timeout", ConfigFactory.parseString(
-        "akka.http.server.request-timeout = 300ms\nakka.actor.provider = local").withFallback(ConfigFactory.load()));
+        "akka.http.server.request-timeout = 300ms\nakka.actor.provider = local").withFallback(ServiceNode.withServiceDefaults(ConfigFactory.empty())));
     var d = new AllDirectives() {};
     var neverAnswers = d.path("slow", () -> d.onSuccess(new CompletableFuture<String>(), d::complete));
     binding = HttpListener.bind(system, "127.0.0.1", 0, JsonRoutes.withJsonErrors(neverAnswers), Takeover.NONE,

@@ -14,6 +14,7 @@ import chatterbox.platform.persistence.MultiRowJournalDao.JournalRowsInsert;
 import chatterbox.platform.persistence.MultiRowJournalDao.TaggedRow;
 import chatterbox.platform.serialization.JsonSerializable;
 import chatterbox.platform.testing.TestPostgres;
+import chatterbox.platform.runtime.ServiceNode;
 import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,7 +54,7 @@ class MultiRowJournalDaoTest {
   @BeforeAll
   static void start() {
     database.migrate("db/none");
-    testKit = ActorTestKit.create("journal", database.overlay(ConfigFactory.load()));
+    testKit = ActorTestKit.create("journal", database.overlay(ServiceNode.withServiceDefaults(ConfigFactory.empty())));
   }
 
   @AfterAll
@@ -164,7 +165,7 @@ class MultiRowJournalDaoTest {
   }
 
   private static JournalConfig journalConfig() {
-    return new JournalConfig(ConfigFactory.load().getConfig("jdbc-journal"));
+    return new JournalConfig(ServiceNode.withServiceDefaults(ConfigFactory.empty()).getConfig("jdbc-journal"));
   }
 
   private static Connection connect() throws SQLException {
