@@ -14,7 +14,6 @@ import chatterbox.room.Room;
 import chatterbox.room.UserNotice;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -74,19 +73,6 @@ final class Session extends AbstractOnMessageBehavior<Session.Command> {
   /** The node is shutting down: tell the client to reconnect (and RESUME elsewhere or later). */
   enum ServerGoingAway implements Command { INSTANCE }
 
-  /**
-   * A dispatch kept for RESUME: its parts, not its frame. A room event's payload is one string per
-   * node shared by every session of the room ({@link RoomEventFrames}), so a busy session's 1,000
-   * kept dispatches hold references, not 1,000 frames of its own. Those frames lived for seconds,
-   * long enough to be copied by every young collection and promoted; the frame is now built again
-   * only when a RESUME replays it.
-   */
-  private record Sent(long seq, String type, String payloadJson) {
-    String frame() {
-      return GatewayProtocol.dispatch(seq, type, payloadJson);
-    }
-  }
-
   static Behavior<Command> create(String sessionId, String username, GatewayContext gateway,
                                   ActorRef<Connection.Command> connection) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> Behaviors.withStash(10_000, stash -> {
@@ -116,7 +102,7 @@ final class Session extends AbstractOnMessageBehavior<Session.Command> {
   private final String username;
   private final GatewayContext gateway;
   private final Map<String, RoomView> rooms;
-  private final ArrayDeque<Sent> replay = new ArrayDeque<>();
+  private final ReplayBuffer replay;
   private final SessionInput input;
   private final ActorRef<Room.Event> roomEvents;
   private long seq;
@@ -131,6 +117,7 @@ final class Session extends AbstractOnMessageBehavior<Session.Command> {
     this.sessionId = sessionId;
     this.username = username;
     this.gateway = gateway;
+    this.replay = new ReplayBuffer(gateway.settings().replayBuffer());
     this.rooms = new HashMap<>(rooms);
     this.roomEvents = ctx.messageAdapter(Room.Event.class, RoomEvent::new);
     this.input = new SessionInput(ctx, username, gateway, this.rooms);
@@ -226,10 +213,7 @@ final class Session extends AbstractOnMessageBehavior<Session.Command> {
 
   /** Attaches a connection and replays what it missed; false if the session cannot serve {@code afterSeq}. */
   private boolean attach(ActorRef<Connection.Command> next, long afterSeq, boolean resume) {
-    if (resume && (afterSeq > seq || (!replay.isEmpty() && afterSeq < replay.peekFirst().seq() - 1)
-        || (replay.isEmpty() && afterSeq < seq))) {
-      return false;
-    }
+    if (resume && !replay.covers(afterSeq)) return false;
     if (connection != null && !connection.equals(next)) {
       connection.tell(new Connection.CloseWith(CloseCode.UNKNOWN_ERROR, "session resumed on another connection"));
     }
@@ -239,14 +223,9 @@ final class Session extends AbstractOnMessageBehavior<Session.Command> {
     next.tell(new Connection.Attached(getContext().getSelf(), sessionId));
     gateway.presence(username).tell(new Presence.Beat(sessionId));
     if (resume) {
-      int replayed = 0;
-      for (var sent : replay) {
-        if (sent.seq() > afterSeq) {
-          next.tell(new Connection.Send(sent.frame()));
-          replayed++;
-        }
-      }
-      dispatch("RESUMED", Events.object().put("replayed", replayed));
+      var missed = replay.framesAfter(afterSeq);
+      missed.forEach(frame -> next.tell(new Connection.Send(frame)));
+      dispatch("RESUMED", Events.object().put("replayed", missed.size()));
     }
     return true;
   }
@@ -382,10 +361,8 @@ final class Session extends AbstractOnMessageBehavior<Session.Command> {
 
   /** Numbers, keeps and sends one dispatch whose payload is already JSON (maybe shared with other sessions). */
   private void dispatchEncoded(String type, String payloadJson) {
-    var sent = new Sent(++seq, type, payloadJson);
+    replay.add(++seq, type, payloadJson);
     gateway.metrics().dispatches.inc();
-    replay.addLast(sent);
-    while (replay.size() > gateway.settings().replayBuffer()) replay.removeFirst();
-    if (connection != null) connection.tell(new Connection.Send(sent.frame()));
+    if (connection != null) connection.tell(new Connection.Send(GatewayProtocol.dispatch(seq, type, payloadJson)));
   }
 }
