@@ -7,9 +7,10 @@ import java.util.regex.Pattern;
 
 /**
  * Delivery latencies of one fan-out run, in ms: every line a poster sends carries its send time
- * ({@link #stamp()}); a member that receives it records arrival minus that time. Same JVM, same
- * clock, millisecond resolution. Shared by the ChatterBox and the ejabberd fan-out, so both figures
- * are computed the same way.
+ * ({@link #stamp(boolean)}); a member that receives it records arrival minus that time. Same JVM, same
+ * clock, millisecond resolution. A line sent before the measured window opens ({@link #countFrom})
+ * carries a warm-up stamp instead, which no member counts. Shared by the ChatterBox and the ejabberd
+ * fan-out, so both figures are computed the same way.
  */
 final class DeliveryLatencies {
   private static final Pattern SENT = Pattern.compile("bench-sent=(\\d+)");
@@ -18,16 +19,31 @@ final class DeliveryLatencies {
   private int count;
   private long firstSent = Long.MAX_VALUE;
   private long lastReceived = Long.MIN_VALUE;
+  /** Send time from which lines count; the first poster to start sets it. */
+  private long countFrom = Long.MAX_VALUE;
 
-  /** The text a poster puts in a line so that members can tell when it was sent. */
-  static String stamp() {
-    return "bench-sent=" + System.currentTimeMillis();
+  /**
+   * The text a poster puts in a line so that members can tell when it was sent; a line of the
+   * warm-up ({@code counted} false) gets a stamp {@link #sentAt} does not read.
+   */
+  static String stamp(boolean counted) {
+    return (counted ? "bench-sent=" : "bench-warm-up=") + System.currentTimeMillis();
   }
 
   /** The send time stamped into a received frame, or -1 if it carries none. */
   static long sentAt(String frame) {
     var m = SENT.matcher(frame);
     return m.find() ? Long.parseLong(m.group(1)) : -1;
+  }
+
+  /** Opens the measured window at {@code fromMs} (epoch ms), unless an earlier poster opened it already. */
+  synchronized void countFrom(long fromMs) {
+    countFrom = Math.min(countFrom, fromMs);
+  }
+
+  /** Whether a line sent at {@code nowMs} counts (false in the warm-up). */
+  synchronized boolean counts(long nowMs) {
+    return nowMs >= countFrom;
   }
 
   synchronized void record(long sentAt, long receivedAt) {

@@ -67,9 +67,9 @@ public class EjabberdFanoutSimulation extends Simulation implements FanoutShape.
 
   @Override
   public ChainBuilder post() {
-    return exec(ws("post").sendText(s -> "<message xmlns='jabber:client' type='groupchat' to='" + s.getString("room")
-            + "@" + MUC + "' id='" + s.getString("nonce") + "'><body>" + DeliveryLatencies.stamp() + " hello</body></message>")
-        .await(Bench.AWAIT).on(ws.checkTextMessage("groupchat echo").matching(substring("id='#{nonce}'"))));
+    return exec(ws("#{phase}post").sendText(s -> "<message xmlns='jabber:client' type='groupchat' to='" + s.getString("room")
+            + "@" + MUC + "' id='" + s.getString("nonce") + "'><body>" + FanoutShape.stamp(s) + " hello</body></message>")
+        .await(Bench.AWAIT).on(ws.checkTextMessage("#{phase}groupchat echo").matching(substring("id='#{nonce}'"))));
   }
 
   @Override

@@ -24,9 +24,11 @@ import static io.gatling.javaapi.http.HttpDsl.ws;
  * The shape of a chat fan-out run, the same for every server it is pointed at: {@code bench.fanout.rooms}
  * rooms of {@code bench.fanout.members} members; in each room {@code bench.fanout.posters} of them post
  * a stamped line every {@code bench.fanout.postEveryMs} ms (after their own echo arrives) for
- * {@code bench.duration} seconds; the others listen, and every line of someone else's a listener
- * receives is a delivery whose latency is recorded. Only how to connect, post and recognise a
- * delivered line differs between servers ({@link Wire}).
+ * {@code bench.fanout.warmupSeconds} + {@code bench.duration} seconds; the others listen, and every
+ * line of someone else's a listener receives is a delivery whose latency is recorded, unless it was
+ * sent in the warm-up (the first {@code bench.fanout.warmupSeconds} after the first post: a server in
+ * service has its code compiled and its buffers sized, one just started has not). Only how to
+ * connect, post and recognise a delivered line differs between servers ({@link Wire}).
  *
  * <p>Listeners drain the frames Gatling buffered (each stamped on arrival) twice a second. Posters
  * only empty their buffer: while a poster waits for its own echo Gatling consumes the frames that
@@ -38,17 +40,25 @@ final class FanoutShape {
     /** Connects the fed user, logs in and enters the fed {@code room}. */
     ChainBuilder connect();
 
-    /** Sends one line carrying {@link DeliveryLatencies#stamp()} and {@code #{nonce}}, and awaits its echo. */
+    /**
+     * Sends one line carrying {@link #stamp(Session)} and {@code #{nonce}}, and awaits its echo; the
+     * request's and the echo check's names start with {@code #{phase}}, so that the warm-up's posts
+     * are told apart in Gatling's log.
+     */
     ChainBuilder post();
 
     /** The send time of a frame that delivers someone else's line to {@code member}, or -1. */
     long deliveredSentAt(String frame, Session member);
   }
 
+  /** {@code #{phase}} of a poster in the warm-up; empty once its lines count. */
+  private static final String WARM_UP = "warm-up ";
+
   final int rooms = Bench.intProp("bench.fanout.rooms", 10);
   final int members = Math.max(2, Bench.intProp("bench.fanout.members", 10));
   final int posters = Math.max(1, Math.min(members - 1, Bench.intProp("bench.fanout.posters", 2)));
   final int postEveryMs = Bench.intProp("bench.fanout.postEveryMs", 500);
+  final int warmupSeconds = Math.max(0, Bench.intProp("bench.fanout.warmupSeconds", 10));
   final DeliveryLatencies deliveries = new DeliveryLatencies();
   /** The server's CPU over the run, when bench/run.sh names its process. */
   final Optional<ServerCpu> serverCpu = ServerCpu.watchFromProperty();
@@ -65,12 +75,18 @@ final class FanoutShape {
     return specs;
   }
 
+  /** The send-time stamp for the line a poster is about to send (a warm-up stamp in the warm-up). */
+  static String stamp(Session poster) {
+    return DeliveryLatencies.stamp(!WARM_UP.equals(poster.getString("phase")));
+  }
+
   static boolean isPoster(Map<String, Object> member) {
     return Boolean.TRUE.equals(member.get("poster"));
   }
 
   String describe() {
-    return "rooms=" + rooms + "\nmembers=" + members + "\nposters=" + posters + "\npostEveryMs=" + postEveryMs + "\n";
+    return "rooms=" + rooms + "\nmembers=" + members + "\nposters=" + posters + "\npostEveryMs=" + postEveryMs
+        + "\nwarmupSeconds=" + warmupSeconds + "\n";
   }
 
   /** Posters, then listeners (if any), ramped over {@code bench.ramp} seconds. */
@@ -89,8 +105,13 @@ final class FanoutShape {
         .feed(feed)
         .exec(wire.connect())
         .pause(Duration.ofSeconds(settle))
-        .during(Duration.ofSeconds(Bench.DURATION)).on(
-            exec(s -> s.markAsSucceeded().set("nonce", UUID.randomUUID().toString()))
+        .exec(s -> {
+          deliveries.countFrom(System.currentTimeMillis() + warmupSeconds * 1000L);
+          return s;
+        })
+        .during(Duration.ofSeconds(warmupSeconds + Bench.DURATION)).on(
+            exec(s -> s.markAsSucceeded().set("nonce", UUID.randomUUID().toString())
+                .set("phase", deliveries.counts(System.currentTimeMillis()) ? "" : WARM_UP))
                 .exec(wire.post())
                 .exec(ws.processUnmatchedMessages((messages, session) -> session))
                 .pause(Duration.ofMillis(postEveryMs)))
@@ -103,7 +124,7 @@ final class FanoutShape {
     return scenario(name)
         .feed(feed)
         .exec(wire.connect())
-        .during(Duration.ofSeconds(settle + Bench.DURATION + Bench.RAMP + 3)).on(pause(Duration.ofMillis(500)).exec(drain))
+        .during(Duration.ofSeconds(settle + warmupSeconds + Bench.DURATION + Bench.RAMP + 3)).on(pause(Duration.ofMillis(500)).exec(drain))
         .exec(drain)
         .exec(ws("close").close());
   }

@@ -44,9 +44,9 @@ public class FanoutSimulation extends Simulation implements FanoutShape.Wire {
 
   @Override
   public ChainBuilder post() {
-    return exec(ws("post").sendText(s -> "{\"op\":3,\"d\":{\"room\":\"" + s.getString("room")
-            + "\",\"text\":\"" + DeliveryLatencies.stamp() + " hello\",\"nonce\":\"" + s.getString("nonce") + "\"}}")
-        .await(Bench.AWAIT).on(ws.checkTextMessage("MESSAGE_CREATED echo")
+    return exec(ws("#{phase}post").sendText(s -> "{\"op\":3,\"d\":{\"room\":\"" + s.getString("room")
+            + "\",\"text\":\"" + FanoutShape.stamp(s) + " hello\",\"nonce\":\"" + s.getString("nonce") + "\"}}")
+        .await(Bench.AWAIT).on(ws.checkTextMessage("#{phase}MESSAGE_CREATED echo")
             .matching(jsonPath("$.d.nonce").isEL("#{nonce}"))));
   }
 
