@@ -372,6 +372,22 @@ describe('chat store', () => {
       expect(store.getState().rooms.general.members).toEqual({ amani: true, baraka: false, chausiku: true });
     });
 
+    it('forgets the members of a small room that became large and counts it from the count it was given', async () => {
+      const socket = await startWith([small]);
+      socket.dispatch(2, 'MEMBER_JOINED', { room: 'dev', seq: 1, username: 'chausiku', at });
+      expect(store.getState().rooms.dev).toMatchObject({ memberCount: 3, large: false });
+      socket.dispatch(3, 'ROOM_BECAME_LARGE', { room: 'dev', seq: 2, member_count: 4 }); // seq 2 is still on its way
+      expect(store.getState().rooms.dev).toMatchObject({ memberCount: 4, large: true });
+      expect(store.getState().rooms.dev.members).toEqual({});
+      socket.dispatch(4, 'MEMBER_JOINED', { room: 'dev', seq: 2, username: 'dalila', at }); // in the count already
+      socket.dispatch(5, 'PRESENCE_UPDATE', { username: 'baraka', status: 'online' });
+      socket.dispatch(6, 'MEMBER_LEFT', { room: 'dev', seq: 3, username: 'amani', at });
+      const dev = store.getState().rooms.dev;
+      expect(dev).toMatchObject({ memberCount: 3, large: true });
+      expect(dev.members).toEqual({});
+      expect(texts(dev.entries).slice(-3)).toEqual(['<member_joined>', '<member_joined>', '<member_left>']);
+    });
+
     it('keeps a large room joined with ROOM_JOINED by its count', async () => {
       const socket = await startWith([small]);
       store.sendLine('/join town');

@@ -443,6 +443,18 @@ export class ChatStore {
         return this.onRoomJoined(dispatch.d.room);
       case 'ROOM_LEFT':
         return this.onRoomLeft(dispatch.d.room);
+      case 'ROOM_BECAME_LARGE': {
+        const d = dispatch.d;
+        // From now on the room is known by its count, as one that came large: no list, nobody's presence.
+        this.updateRoom(d.room, (r) => ({
+          ...r,
+          large: true,
+          members: {},
+          memberCount: d.member_count,
+          membersSeq: Math.max(r.membersSeq, d.seq),
+        }));
+        return;
+      }
       case 'PRESENCE_UPDATE': {
         const { username, status } = dispatch.d;
         const online = status === 'online';

@@ -12,7 +12,8 @@ export interface RoomSnapshot {
   member_count?: number;
   /**
    * More members than the server's large-room setting when this session got the room: it comes
-   * without members, and nobody's presence in it is sent. The kind holds for the session's life.
+   * without members, and nobody's presence in it is sent. A small room that grows past the setting
+   * becomes large (ROOM_BECAME_LARGE); a large room stays large for the session's life.
    * Missing means false.
    */
   large?: boolean;
@@ -57,6 +58,13 @@ export interface TransferNoticeEvent {
 
 export interface RoomJoinedEvent {
   room: RoomSnapshot;
+}
+
+/** A small room grew past the large-room setting: forget its members; member_count is as of seq. */
+export interface RoomBecameLargeEvent {
+  room: string;
+  seq: number;
+  member_count: number;
 }
 
 export interface RoomLeftEvent {
@@ -126,6 +134,7 @@ export interface DispatchMap {
   TRANSFER_NOTICE: TransferNoticeEvent;
   ROOM_JOINED: RoomJoinedEvent;
   ROOM_LEFT: RoomLeftEvent;
+  ROOM_BECAME_LARGE: RoomBecameLargeEvent;
   PRESENCE_UPDATE: PresenceUpdateEvent;
   TRANSFER_PIN_REQUIRED: TransferPinRequiredEvent;
   TRANSFER_RECEIPT: TransferReceiptEvent;

@@ -18,13 +18,15 @@ import java.util.TreeMap;
  * <p>A large room (more members than {@code chatterbox.gateway.large-room} when the session took
  * it) is known by its member count alone. Everyone is in {@code general}: a copy of its members in
  * every session would cost a node sessions x users entries, and everyone's presence in every
- * session a message per session for every user who comes or goes. The kind stays for the
- * session's life, so what the client was told (READY, ROOM_JOINED) stays true.
+ * session a message per session for every user who comes or goes. A small room that grows past
+ * the threshold becomes large ({@link #becameLarge}, told to the client as ROOM_BECAME_LARGE) and
+ * stays large for the session's life: a room that began small would otherwise keep every member
+ * and everyone's presence in the sessions that took it early, a list as long as the room.
  */
 final class RoomView {
   private long lastSeq;
   /** Null for a large room. */
-  private final Set<String> members;
+  private Set<String> members;
   private int memberCount;
   private final TreeMap<Long, Room.Event> early = new TreeMap<>();
   /** A history read for the gap is under way. */
@@ -58,6 +60,16 @@ final class RoomView {
 
   int memberCount() {
     return memberCount;
+  }
+
+  /**
+   * Whether this small room has more than {@code largeRoom} members now; if so it forgets them and is
+   * large from now on. Its {@link #memberCount()} is then the count as of {@link #lastSeq()}.
+   */
+  boolean becameLarge(int largeRoom) {
+    if (members == null || memberCount <= largeRoom) return false;
+    members = null;
+    return true;
   }
 
   /** Whether {@code username} is a member as far as the events passed on tell; only for a room that is not {@link #large()}. */

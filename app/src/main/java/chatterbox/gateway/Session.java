@@ -188,7 +188,7 @@ final class Session extends AbstractOnMessageBehavior<Session.Command> {
     var view = rooms.get(filled.room());
     if (view != null) {
       view.filling = false;
-      filled.events().forEach(event -> view.arrived(event).forEach(this::dispatchRoomEvent));
+      filled.events().forEach(event -> view.arrived(event).forEach(ready -> dispatchRoomEvent(view, ready)));
       fillAnyGap(filled.room(), view);
     }
     return this;
@@ -308,7 +308,7 @@ final class Session extends AbstractOnMessageBehavior<Session.Command> {
   private void onRoomEvent(Room.Event event) {
     var view = rooms.get(event.room());
     if (view == null) return;
-    view.arrived(event).forEach(this::dispatchRoomEvent);
+    view.arrived(event).forEach(ready -> dispatchRoomEvent(view, ready));
     fillAnyGap(event.room(), view);
   }
 
@@ -321,10 +321,20 @@ final class Session extends AbstractOnMessageBehavior<Session.Command> {
     }
   }
 
-  private void dispatchRoomEvent(Room.Event event) {
+  /** Passes on one of {@code view}'s events, which the view has taken already. */
+  private void dispatchRoomEvent(RoomView view, Room.Event event) {
     var encoded = gateway.roomEventFrames().encode(event);
     dispatchEncoded(encoded.type(), encoded.payloadJson());
-    if (event instanceof Room.MemberJoined joined) showPresence(joined.username());
+    if (event instanceof Room.MemberJoined joined) {
+      if (view.becameLarge(gateway.settings().largeRoom())) {
+        // The count is the view's, as of its last seq: later joins in the same batch are in it already.
+        dispatch("ROOM_BECAME_LARGE", Events.object().put("room", joined.room()).put("seq", view.lastSeq())
+            .put("member_count", view.memberCount()));
+        watchPresence(); // its members' presence is no longer this session's business
+      } else {
+        showPresence(joined.username());
+      }
+    }
     if (event instanceof Room.MemberLeft left) showPresence(left.username());
   }
 

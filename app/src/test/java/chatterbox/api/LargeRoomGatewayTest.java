@@ -45,6 +45,26 @@ class LargeRoomGatewayTest {
     return Users.signUpAndLogIn(stack.api(), prefix);
   }
 
+  private static String roomId(String prefix) {
+    return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** Types {@code /join room} in {@code client}'s session and answers the room its ROOM_JOINED describes. */
+  private static JsonNode join(GatewayClient client, String room) {
+    client.input("general", "/join " + room, UUID.randomUUID().toString());
+    return client.expectDispatch("ROOM_JOINED", d -> d.path("room").path("id").asText().equals(room)).path("room");
+  }
+
+  /** {@code newcomer} connects and joins {@code room}, where {@code member}'s session sees them join. */
+  private static GatewayClient joinsBeside(Users.LoggedIn newcomer, String room, GatewayClient member) {
+    var client = identified(newcomer);
+    client.expectDispatch("READY");
+    join(client, room);
+    member.expectDispatch("MEMBER_JOINED", d -> d.path("room").asText().equals(room)
+        && d.path("username").asText().equals(newcomer.username()));
+    return client;
+  }
+
   private static JsonNode room(JsonNode ready, String id) {
     for (var room : ready.path("rooms")) if (room.path("id").asText().equals(id)) return room;
     throw new AssertionError("no room " + id + " in " + ready);
@@ -61,16 +81,16 @@ class LargeRoomGatewayTest {
     var a = user("large_a");
     var b = user("large_b");
     var c = user("large_c");
-    String trio = "trio-" + UUID.randomUUID().toString().substring(0, 8);
-    String duo = "duo-" + UUID.randomUUID().toString().substring(0, 8);
+    String trio = roomId("trio");
+    String duo = roomId("duo");
+    String pairWithC = roomId("pair");
     var cc = identified(c);
     cc.expectDispatch("READY");
-    cc.input("general", "/join " + trio, "j0");
-    cc.expectDispatch("ROOM_JOINED");
+    join(cc, trio);
+    join(cc, pairWithC);
     try (var ca = identified(a); var cb = identified(b)) {
       ca.expectDispatch("READY");
-      ca.input("general", "/join " + trio, "j1");
-      var smallTrio = ca.expectDispatch("ROOM_JOINED").path("room");
+      var smallTrio = join(ca, trio);
       assertFalse(smallTrio.path("large").asBoolean(), smallTrio.toString());
       assertEquals(2, smallTrio.path("member_count").asInt());
       assertEquals(2, smallTrio.path("members").size(), "a small room lists its members");
@@ -80,21 +100,22 @@ class LargeRoomGatewayTest {
       assertTrue(general.path("large").asBoolean(), general.toString());
       assertTrue(general.path("member_count").asInt() >= 3, general.toString());
       assertTrue(general.path("members").isMissingNode(), "a large room's members are not sent: " + general);
-      cb.input("general", "/join " + trio, "j2");
-      var largeTrio = cb.expectDispatch("ROOM_JOINED").path("room");
+      var largeTrio = join(cb, trio);
       assertTrue(largeTrio.path("large").asBoolean(), largeTrio.toString());
       assertEquals(3, largeTrio.path("member_count").asInt());
       assertTrue(largeTrio.path("members").isMissingNode(), largeTrio.toString());
+      // The trio had two members when a took it: now it has three, and is large for a's session too.
+      var grown = ca.expectDispatch("ROOM_BECAME_LARGE", d -> d.path("room").asText().equals(trio));
+      assertEquals(3, grown.path("member_count").asInt(), grown.toString());
+      join(ca, pairWithC);
 
       // a and b also share a small room.
-      ca.input("general", "/join " + duo, "j3");
-      ca.expectDispatch("ROOM_JOINED", d -> d.path("room").path("id").asText().equals(duo));
-      cb.input("general", "/join " + duo, "j4");
-      var smallDuo = cb.expectDispatch("ROOM_JOINED", d -> d.path("room").path("id").asText().equals(duo)).path("room");
+      join(ca, duo);
+      var smallDuo = join(cb, duo);
       assertFalse(smallDuo.path("large").asBoolean());
       assertEquals(2, smallDuo.path("members").size());
 
-      // c, who shares only large rooms with b, leaves: a (the trio is small for a's session) is told, b is not.
+      // c, who shares only large rooms with b, leaves: a (who shares a small pair with c) is told, b is not.
       cc.close();
       ca.awaitSeen(f -> presenceOf(f, c, "offline"), "c offline, for a");
       // a, who shares the small duo with b, leaves after c: b is told, and nothing of c came before it.
@@ -108,18 +129,13 @@ class LargeRoomGatewayTest {
   @Test
   void someoneWhoJoinsASmallRoomLaterIsShownToo() {
     var x = user("later_x");
-    String pair = "pair-" + UUID.randomUUID().toString().substring(0, 8);
+    String pair = roomId("pair");
     try (var cx = identified(x)) {
       cx.expectDispatch("READY");
-      cx.input("general", "/join " + pair, "j1");
-      cx.expectDispatch("ROOM_JOINED");
+      join(cx, pair);
       // y exists only after x's READY and ROOM_JOINED: x's session hears of y through MEMBER_JOINED alone.
       var y = user("later_y");
-      var cy = identified(y);
-      cy.expectDispatch("READY");
-      cy.input("general", "/join " + pair, "j2");
-      cy.expectDispatch("ROOM_JOINED");
-      cx.expectDispatch("MEMBER_JOINED", d -> d.path("room").asText().equals(pair));
+      var cy = joinsBeside(y, pair, cx);
       cy.close();
       cx.awaitSeen(f -> presenceOf(f, y, "offline"), "y offline, for x");
     }
@@ -155,6 +171,52 @@ class LargeRoomGatewayTest {
         identified(newcomer).close();
         cPayer.expectDispatch("MEMBER_JOINED", d -> d.path("username").asText().equals(newcomer.username()));
       }
+    }
+  }
+
+  @Test
+  void aSmallRoomThatGrowsPastTheThresholdBecomesLargeForTheSessionsThatHadItSmall() {
+    var first = user("grow_first");
+    var second = user("grow_second");
+    var third = user("grow_third");
+    String club = roomId("club");
+    try (var c1 = identified(first); var c2 = identified(second); var c3 = identified(third)) {
+      c1.expectDispatch("READY");
+      c2.expectDispatch("READY");
+      c3.expectDispatch("READY");
+      join(c1, club);
+      var joined = join(c2, club);
+      assertFalse(joined.path("large").asBoolean(), "two members, threshold 2: small");
+      c1.expectDispatch("MEMBER_JOINED", d -> d.path("room").asText().equals(club));
+
+      // The third member takes the club past the threshold: the sessions that had it small are told,
+      // after the join that did it, and stop showing its members' presence.
+      join(c3, club);
+      var join = c1.expectDispatch("MEMBER_JOINED", d -> d.path("username").asText().equals(third.username()));
+      var large = c1.expectDispatch("ROOM_BECAME_LARGE");
+      assertEquals(club, large.path("room").asText());
+      assertEquals(3, large.path("member_count").asInt(), large.toString());
+      assertEquals(join.path("seq").asLong(), large.path("seq").asLong(), large.toString());
+      c2.expectDispatch("ROOM_BECAME_LARGE", d -> d.path("room").asText().equals(club));
+
+      // first and second now share only large rooms: second's going is not first's business. Fences
+      // that make the check sound: third shares a small room with second, so the node's presence relay
+      // has handled second's going once third hears of it; first shares a small room with fourth, who
+      // goes after that, and the relay tells first of fourth after anything it told first of second.
+      String secondAndThird = roomId("st");
+      join(c2, secondAndThird);
+      join(c3, secondAndThird);
+      var fourth = user("grow_fourth");
+      String firstAndFourth = roomId("ff");
+      join(c1, firstAndFourth);
+      var c4 = joinsBeside(fourth, firstAndFourth, c1);
+
+      c2.close();
+      c3.awaitSeen(f -> presenceOf(f, second, "offline"), "second offline, for third");
+      c4.close();
+      c1.awaitSeen(f -> presenceOf(f, fourth, "offline"), "fourth offline, for first");
+      assertTrue(c1.seen().stream().noneMatch(f -> presenceOf(f, second, "offline")),
+          "presence of a member of a room that became large: " + c1.seen());
     }
   }
 }

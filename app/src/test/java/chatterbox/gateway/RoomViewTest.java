@@ -78,4 +78,29 @@ class RoomViewTest {
     assertEquals(List.of(8L), seqs(large.arrived(line(8))), "its events pass on as in any room");
     assertTrue(large.large(), "a room keeps its kind for the session's life");
   }
+
+  @Test
+  void aSmallRoomThatGrowsPastTheThresholdForgetsItsMembersAndStaysLarge() {
+    var view = RoomView.of(new Room.RoomInfo("r", 2, List.of("amani", "baraka")), 3);
+    view.arrived(new Room.MemberJoined("r", 3, "chausiku", Instant.EPOCH));
+    assertFalse(view.becameLarge(3), "3 members: not more than the threshold");
+    assertTrue(view.showsPresenceOf("chausiku"));
+
+    // The fourth and fifth come together (a gap filled): the count is the view's, as of both.
+    view.arrived(new Room.MemberJoined("r", 5, "erasto", Instant.EPOCH));
+    assertEquals(List.of(4L, 5L), seqs(view.arrived(new Room.MemberJoined("r", 4, "dalila", Instant.EPOCH))));
+    assertTrue(view.becameLarge(3));
+    assertTrue(view.large());
+    assertEquals(5, view.memberCount());
+    assertEquals(5, view.lastSeq());
+    assertFalse(view.showsPresenceOf("amani"), "no presence of a large room's members");
+    assertThrows(IllegalStateException.class, () -> view.hasMember("amani"));
+    assertFalse(view.becameLarge(3), "told once");
+
+    view.arrived(new Room.MemberLeft("r", 6, "amani", Instant.EPOCH));
+    view.arrived(new Room.MemberLeft("r", 7, "baraka", Instant.EPOCH));
+    assertEquals(3, view.memberCount());
+    assertTrue(view.large(), "back under the threshold, still large for the session's life");
+    assertFalse(view.becameLarge(3));
+  }
 }
