@@ -12,7 +12,7 @@
 # Figures are printed, never asserted. Exit status is non-zero only when the harness broke (a
 # service did not start, seeding failed, Gatling crashed, a scenario completed nothing at all).
 # Knobs (environment): BENCH_TRANSFER_START_USERS, BENCH_TRANSFER_MAX_USERS, BENCH_TRANSFER_LEVEL_SECONDS,
-# BENCH_TRANSFER_MIN_GAIN_PERCENT, BENCH_FANOUT_ROOMS, BENCH_FANOUT_MEMBERS,
+# BENCH_TRANSFER_WARMUP_SECONDS (90; smoke 0: the first level's warm-up), BENCH_TRANSFER_MIN_GAIN_PERCENT, BENCH_FANOUT_ROOMS, BENCH_FANOUT_MEMBERS,
 # BENCH_FANOUT_POSTERS, BENCH_FANOUT_POST_EVERY_MS, BENCH_FANOUT_WARMUP_SECONDS (10; smoke 0: lines sent
 # in the warm-up are not counted), BENCH_EJABBERD_PORT (19580), BENCH_EJABBERD_DIST_PORT (19591),
 # BENCH_CONNECTIONS, BENCH_CONNECTIONS_USERS, BENCH_CONNECTIONS_RATE, BENCH_CONNECTIONS_HEARTBEAT_MS,
@@ -47,6 +47,7 @@ if [[ $smoke == 1 ]]; then
   duration=5
   [[ $scenarios_given == 1 ]] || scenarios="transfers,fanout,ejabberd,connections,cold"
   : "${BENCH_TRANSFER_START_USERS:=2}" "${BENCH_TRANSFER_MAX_USERS:=4}" "${BENCH_TRANSFER_LEVEL_SECONDS:=3}"
+  : "${BENCH_TRANSFER_WARMUP_SECONDS:=0}"
   : "${BENCH_FANOUT_ROOMS:=2}" "${BENCH_FANOUT_MEMBERS:=4}" "${BENCH_FANOUT_POSTERS:=1}" "${BENCH_FANOUT_WARMUP_SECONDS:=0}"
   : "${BENCH_CONNECTIONS:=20}" "${BENCH_CONNECTIONS_USERS:=4}" "${BENCH_CONNECTIONS_HEARTBEAT_MS:=2000}"
   : "${BENCH_COLD_HISTORY:=300}" "${BENCH_COLD_TRANSFERS:=20}" "${BENCH_COLD_ROUNDS:=3}" "${BENCH_COLD_WARMUP_ROUNDS:=1}"
@@ -56,6 +57,7 @@ else
 fi
 [[ $scenarios == all ]] && scenarios="transfers,fanout,ejabberd,connections,cold"
 : "${BENCH_TRANSFER_START_USERS:=8}" "${BENCH_TRANSFER_MAX_USERS:=256}" "${BENCH_TRANSFER_LEVEL_SECONDS:=15}"
+: "${BENCH_TRANSFER_WARMUP_SECONDS:=90}"
 : "${BENCH_TRANSFER_MIN_GAIN_PERCENT:=10}" "${BENCH_FANOUT_ROOMS:=20}" "${BENCH_FANOUT_MEMBERS:=10}" "${BENCH_FANOUT_POSTERS:=2}"
 : "${BENCH_FANOUT_WARMUP_SECONDS:=10}"
 : "${BENCH_CONNECTIONS:=5000}" "${BENCH_CONNECTIONS_USERS:=100}" "${BENCH_CONNECTIONS_RATE:=100}"
@@ -182,7 +184,7 @@ gatling() { # simulation-class results-name
     -Dbench.baseUrl="http://127.0.0.1:$BENCH_APP_PORT" -Dbench.duration="$duration" -Dbench.ramp="$ramp" \
     -Dbench.out="$RUN_DIR" -Dbench.transfers.startUsers="$BENCH_TRANSFER_START_USERS" \
     -Dbench.transfers.maxUsers="$BENCH_TRANSFER_MAX_USERS" -Dbench.transfers.levelSeconds="$BENCH_TRANSFER_LEVEL_SECONDS" \
-    -Dbench.transfers.minGainPercent="$BENCH_TRANSFER_MIN_GAIN_PERCENT" \
+    -Dbench.transfers.minGainPercent="$BENCH_TRANSFER_MIN_GAIN_PERCENT" -Dbench.transfers.warmupSeconds="$BENCH_TRANSFER_WARMUP_SECONDS" \
     -Dbench.fanout.rooms="$BENCH_FANOUT_ROOMS" -Dbench.fanout.members="$BENCH_FANOUT_MEMBERS" \
     -Dbench.fanout.posters="$BENCH_FANOUT_POSTERS" -Dbench.fanout.postEveryMs="$BENCH_FANOUT_POST_EVERY_MS" \
     -Dbench.fanout.warmupSeconds="$BENCH_FANOUT_WARMUP_SECONDS" \

@@ -10,21 +10,26 @@ import java.util.Map;
  * level adds, so every user is seeded once and reused by the levels above; the users rest meanwhile),
  * then the half-of-peak phase: every seeded user, paced so that together they offer half the peak's
  * transfers/s. Each phase warms up for {@code warmUpSeconds} before its window opens, the first level
- * for at least a level's length (the app's JIT is cold then, and the first level would otherwise
- * look slower than it is and make the second one's gain look larger). Writes
+ * for {@code firstWarmUpSeconds} and at least a level's length: the app's JIT is cold then (its
+ * compiler threads still take a quarter of this 2-core machine a minute into a run), and a cold
+ * first level would look slower than it is, make the second one's gain look larger, and leave the
+ * compiler's work to the phases after it. Writes
  * {@link TransferPhases} at the end, whatever happened, and lets the virtual users go.
  */
 final class TransferConductor implements Runnable {
   private final TransferLoad load;
   private final TransferLadder ladder;
   private final int warmUpSeconds;
+  private final int firstWarmUpSeconds;
   private final int levelSeconds;
   private final int halfSeconds;
 
-  TransferConductor(TransferLoad load, TransferLadder ladder, int warmUpSeconds, int levelSeconds, int halfSeconds) {
+  TransferConductor(TransferLoad load, TransferLadder ladder, int warmUpSeconds, int firstWarmUpSeconds,
+                    int levelSeconds, int halfSeconds) {
     this.load = load;
     this.ladder = ladder;
     this.warmUpSeconds = warmUpSeconds;
+    this.firstWarmUpSeconds = firstWarmUpSeconds;
     this.levelSeconds = levelSeconds;
     this.halfSeconds = halfSeconds;
   }
@@ -47,7 +52,7 @@ final class TransferConductor implements Runnable {
 
   private void climb() throws InterruptedException {
     int users = ladder.firstUsers();
-    int warmUp = Math.max(warmUpSeconds, levelSeconds);
+    int warmUp = Math.max(Math.max(warmUpSeconds, firstWarmUpSeconds), levelSeconds);
     while (users > 0) {
       load.idle();
       seedUpTo(users);

@@ -25,7 +25,8 @@ import static io.gatling.javaapi.http.HttpDsl.ws;
  *
  * <p>{@link TransferConductor} runs the phases: a {@link TransferLadder} of closed-loop levels
  * ({@code bench.transfers.startUsers}, doubling up to {@code bench.transfers.maxUsers}, each
- * measured for {@code bench.transfers.levelSeconds} after {@code bench.ramp} s of warm-up) finds
+ * measured for {@code bench.transfers.levelSeconds} after {@code bench.ramp} s of warm-up, the
+ * first after {@code bench.transfers.warmupSeconds}) finds
  * the peak; then all seeded users, paced, offer half the peak's rate for {@code bench.duration} s.
  * Every virtual user is injected at once and waits on {@link TransferLoad} until its slot is seeded
  * and active. The windows go to {@link TransferPhases#FILE} for the report.
@@ -41,7 +42,7 @@ public class TransfersSimulation extends Simulation {
 
   @Override
   public void before() {
-    var conductor = new TransferConductor(load, ladder, Bench.RAMP,
+    var conductor = new TransferConductor(load, ladder, Bench.RAMP, Math.max(0, Bench.intProp("bench.transfers.warmupSeconds", 90)),
         Math.max(1, Bench.intProp("bench.transfers.levelSeconds", 15)), Bench.DURATION);
     var thread = new Thread(conductor, "transfer-conductor");
     thread.setDaemon(true);

@@ -27,22 +27,24 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * akka-persistence-jdbc's journal DAO (PostgreSQL only) with one change: a batch of events is
- * written with one multi-row {@code INSERT} for the events and one for their tags, where the
- * library's own DAO (5.2) sends one {@code INSERT ... RETURNING} per event. The journal already
- * gathers the writes of many entities into one batch and one transaction ({@code jdbc-journal.batchSize},
- * {@code parallelism}); this makes such a batch two statements instead of one per event plus one per
- * tag row.
+ * akka-persistence-jdbc's journal DAO (PostgreSQL only) with one change: a batch of events and
+ * their tags is written by one statement, where the library's own DAO (5.2) sends one {@code INSERT
+ * ... RETURNING} per event, one per tag row, and the transaction's begin and commit. The journal
+ * already gathers the writes of many entities into one batch ({@code jdbc-journal.batchSize},
+ * {@code parallelism}); this makes such a batch one round trip to PostgreSQL: a multi-row insert of
+ * the events whose {@code RETURNING} feeds the insert of the tag rows in the same statement, run in
+ * autocommit (a statement is atomic on its own, and its commit travels with it). Every round trip
+ * saved is two wake-ups saved on a machine whose cores the database shares with the node (the
+ * transfers benchmark, docs/performance.md, Changes 14 and 26).
  *
- * <p>Written exactly as the library writes: the same columns and values, in one transaction, events
- * in ascending sequence number (so each entity's events take ascending {@code ordering} values, which
- * the tag queries read by), the batch atomic (one failed row fails every write of the batch, as
- * before). Reads, deletes and everything else are the library's.
+ * <p>Written exactly as the library writes: the same columns and values, events in ascending
+ * sequence number (so each entity's events take ascending {@code ordering} values, which the tag
+ * queries read by), the batch atomic (one failed row fails every write of the batch, as before).
+ * A batch too large for one statement's parameters is written in chunks inside one transaction.
+ * Reads, deletes and everything else are the library's.
  */
 public class MultiRowJournalDao extends DefaultJournalDao {
 
@@ -64,7 +66,7 @@ public class MultiRowJournalDao extends DefaultJournalDao {
     var events = new ArrayList<TaggedRow>(rows.size());
     rows.foreach(row -> events.add(new TaggedRow(row._1(), CollectionConverters.asJava(row._2()))));
     var action = SimpleJdbcAction.apply(context -> {
-      inTransaction(context.connection(), connection -> insert.write(connection, events));
+      insert.writeAtomically(context.connection(), events);
       return BoxedUnit.UNIT;
     });
     // DBIOAction's effect parameter is contravariant in Scala, which Java's generics cannot say.
@@ -103,71 +105,75 @@ public class MultiRowJournalDao extends DefaultJournalDao {
     }
   }
 
-  /** The two multi-row statements, on a connection whose transaction the caller owns. */
+  /** The batch's statement: events and tags in one, or a transaction of such statements for a batch too large for one. */
   static final class JournalRowsInsert {
     private static final int EVENT_COLUMNS = 12;
 
     private final String insertEvents;
-    private final String insertTags;
+    private final String insertTagsOfInserted;
     private final String persistenceIdColumn;
     private final String sequenceNumberColumn;
-    private final String orderingColumn;
 
     JournalRowsInsert(EventJournalTableConfiguration journal, EventTagTableConfiguration tags) {
       var c = journal.columnNames();
       this.persistenceIdColumn = c.persistenceId();
       this.sequenceNumberColumn = c.sequenceNumber();
-      this.orderingColumn = c.ordering();
       this.insertEvents = "INSERT INTO " + qualified(journal.schemaName(), journal.tableName()) + " ("
           + String.join(", ", c.deleted(), c.persistenceId(), c.sequenceNumber(), c.writer(), c.writeTimestamp(),
               c.adapterManifest(), c.eventSerId(), c.eventSerManifest(), c.eventPayload(), c.metaSerId(),
               c.metaSerManifest(), c.metaPayload())
           + ") VALUES ";
-      this.insertTags = "INSERT INTO " + qualified(tags.schemaName(), tags.tableName()) + " ("
-          + tags.columnNames().eventId() + ", " + tags.columnNames().tag() + ") VALUES ";
+      // The tag rows name their event by persistence id and sequence number; the join finds the
+      // ordering the events' insert just took.
+      this.insertTagsOfInserted = " RETURNING " + c.persistenceId() + ", " + c.sequenceNumber() + ", " + c.ordering() + ")"
+          + " INSERT INTO " + qualified(tags.schemaName(), tags.tableName())
+          + " (" + tags.columnNames().eventId() + ", " + tags.columnNames().tag() + ")"
+          + " SELECT inserted." + c.ordering() + ", tags.tag FROM inserted JOIN (VALUES %s) AS tags(persistence_id, sequence_number, tag)"
+          + " ON inserted." + c.persistenceId() + " = tags.persistence_id AND inserted." + c.sequenceNumber() + " = tags.sequence_number";
     }
 
-    void write(Connection connection, List<TaggedRow> rows) throws SQLException {
+    /**
+     * Writes the batch all or nothing: as one statement in autocommit when it fits one (the usual
+     * case: one round trip, commit included), else in a transaction of one statement per chunk.
+     */
+    void writeAtomically(Connection connection, List<TaggedRow> rows) {
       var sorted = new ArrayList<>(rows);
       sorted.sort(Comparator.comparingLong(r -> r.row().sequenceNumber()));
-      for (int from = 0; from < sorted.size(); from += MAX_ROWS_PER_STATEMENT) {
-        var chunk = sorted.subList(from, Math.min(sorted.size(), from + MAX_ROWS_PER_STATEMENT));
-        var orderings = insertEvents(connection, chunk);
-        insertTags(connection, chunk, orderings);
+      try {
+        if (sorted.size() <= MAX_ROWS_PER_STATEMENT && connection.getAutoCommit()) {
+          insert(connection, sorted);
+        } else {
+          inTransaction(connection, c -> {
+            for (int from = 0; from < sorted.size(); from += MAX_ROWS_PER_STATEMENT) {
+              insert(c, sorted.subList(from, Math.min(sorted.size(), from + MAX_ROWS_PER_STATEMENT)));
+            }
+          });
+        }
+      } catch (SQLException e) {
+        throw new JournalWriteException(e);
       }
     }
 
-    /** Inserts the rows; answers each row's {@code ordering}, keyed by persistence id and sequence number. */
-    private Map<EventKey, Long> insertEvents(Connection connection, List<TaggedRow> rows) throws SQLException {
-      var sql = insertEvents + placeholders(rows.size(), EVENT_COLUMNS)
-          + " RETURNING " + persistenceIdColumn + ", " + sequenceNumberColumn + ", " + orderingColumn;
+    /** One statement: the rows (in the order given) and their tags. */
+    private void insert(Connection connection, List<TaggedRow> rows) throws SQLException {
+      int tagCount = rows.stream().mapToInt(r -> r.tags().size()).sum();
+      var events = insertEvents + placeholders(rows.size(), EVENT_COLUMNS);
+      var sql = tagCount == 0 ? events : "WITH inserted AS (" + events + insertTagsOfInserted.formatted(placeholders(tagCount, 3));
       try (var statement = connection.prepareStatement(sql)) {
         int p = 1;
         for (var tagged : rows) p = bindEvent(statement, p, tagged.row());
-        var orderings = new HashMap<EventKey, Long>(rows.size() * 2);
-        try (var result = statement.executeQuery()) {
-          while (result.next()) orderings.put(new EventKey(result.getString(1), result.getLong(2)), result.getLong(3));
-        }
-        if (orderings.size() != rows.size()) {
-          throw new SQLException("journal insert returned " + orderings.size() + " rows for " + rows.size() + " events");
-        }
-        return orderings;
-      }
-    }
-
-    private void insertTags(Connection connection, List<TaggedRow> rows, Map<EventKey, Long> orderings) throws SQLException {
-      int count = rows.stream().mapToInt(r -> r.tags().size()).sum();
-      if (count == 0) return;
-      try (var statement = connection.prepareStatement(insertTags + placeholders(count, 2))) {
-        int p = 1;
         for (var tagged : rows) {
-          long ordering = orderings.get(new EventKey(tagged.row().persistenceId(), tagged.row().sequenceNumber()));
           for (var tag : tagged.tags()) {
-            statement.setLong(p++, ordering);
+            statement.setString(p++, tagged.row().persistenceId());
+            statement.setLong(p++, tagged.row().sequenceNumber());
             statement.setString(p++, tag);
           }
         }
-        statement.executeUpdate();
+        int written = statement.executeUpdate();
+        int expected = tagCount == 0 ? rows.size() : tagCount;
+        if (written != expected) {
+          throw new SQLException("journal insert wrote " + written + " rows where " + expected + " were due (" + rows.size() + " events, " + tagCount + " tags)");
+        }
       }
     }
 
@@ -201,5 +207,4 @@ public class MultiRowJournalDao extends DefaultJournalDao {
     }
   }
 
-  private record EventKey(String persistenceId, long sequenceNumber) {}
 }

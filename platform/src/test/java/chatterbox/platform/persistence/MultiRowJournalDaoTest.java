@@ -22,6 +22,8 @@ import org.junit.jupiter.api.Test;
 import scala.Option;
 
 import java.nio.charset.StandardCharsets;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -43,8 +45,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The journal on PostgreSQL writes a batch of events with one multi-row insert (and one for their
- * tags), and what it writes reads back exactly as the library's own DAO would have written it.
+ * The journal on PostgreSQL writes a batch of events and their tags with one statement, and what
+ * it writes reads back exactly as the library's own DAO would have written it.
  */
 class MultiRowJournalDaoTest {
 
@@ -66,8 +68,9 @@ class MultiRowJournalDaoTest {
   /**
    * Many entities appending at once: every event lands once, each entity's events take ascending
    * orderings (what the tag queries read by), every tag row points at its own event, and the events
-   * of one persist call went in as one statement (they share the inserting command: with one insert
-   * per event, as the library's DAO does, each would have a command of its own).
+   * of one persist call and their tags went in as one statement (they share the inserting
+   * transaction and command: with one insert per event, as the library's DAO does, or a second
+   * statement for the tags, each would have a command of its own).
    */
   @Test
   void concurrentAppendsAreWrittenWholeInOrderAndWithTheirTags() throws Exception {
@@ -103,9 +106,12 @@ class MultiRowJournalDaoTest {
 
       var tags = new TreeMap<String, Set<String>>();
       try (var rows = connection.createStatement().executeQuery(
-          "SELECT j.persistence_id || '#' || j.sequence_number, t.tag FROM event_tag t JOIN event_journal j ON j.ordering = t.event_id "
-              + "WHERE j.persistence_id LIKE 'Log|%'")) {
-        while (rows.next()) tags.computeIfAbsent(rows.getString(1), k -> new TreeSet<>()).add(rows.getString(2));
+          "SELECT j.persistence_id || '#' || j.sequence_number, t.tag, j.xmin::text || '/' || j.cmin::text, t.xmin::text || '/' || t.cmin::text "
+              + "FROM event_tag t JOIN event_journal j ON j.ordering = t.event_id WHERE j.persistence_id LIKE 'Log|%'")) {
+        while (rows.next()) {
+          tags.computeIfAbsent(rows.getString(1), k -> new TreeSet<>()).add(rows.getString(2));
+          assertEquals(rows.getString(3), rows.getString(4), rows.getString(1) + "'s tag " + rows.getString(2) + " written by another command than its event");
+        }
       }
       assertEquals(entities.size() * 6, tags.size());
       tags.forEach((event, eventTags) -> {
@@ -119,28 +125,94 @@ class MultiRowJournalDaoTest {
     assertEquals(List.of(id + "/0a", id + "/0b", id + "/0c", id + "/1a", id + "/1b", id + "/1c"), textsAfterRestart(id));
   }
 
-  /** A batch is one transaction: a row that cannot be written fails the whole batch, and nothing of it stays. */
+  /** A batch is all or nothing: a row that cannot be written fails the whole batch, and nothing of it stays. */
   @Test
   void aBatchWithARowThatCannotBeWrittenLeavesNothing() throws Exception {
-    var insert = new JournalRowsInsert(journalConfig().eventJournalTableConfiguration(), journalConfig().eventTagTableConfiguration());
+    var insert = insert();
     try (var connection = connect()) {
-      MultiRowJournalDao.inTransaction(connection, c -> insert.write(c, List.of(row("Raw|taken", 1, Set.of("raw")))));
+      insert.writeAtomically(connection, List.of(row("Raw|taken", 1, Set.of("raw"))));
       var batch = List.of(row("Raw|fresh", 1, Set.of("raw")), row("Raw|taken", 1, Set.of()), row("Raw|fresh", 2, Set.of("raw")));
 
-      assertThrows(MultiRowJournalDao.JournalWriteException.class,
-          () -> MultiRowJournalDao.inTransaction(connection, c -> insert.write(c, batch)));
+      assertThrows(MultiRowJournalDao.JournalWriteException.class, () -> insert.writeAtomically(connection, batch));
 
-      try (var rows = connection.createStatement().executeQuery(
-          "SELECT persistence_id, count(*) FROM event_journal WHERE persistence_id LIKE 'Raw|%' GROUP BY persistence_id")) {
-        var counts = new HashMap<String, Long>();
-        while (rows.next()) counts.put(rows.getString(1), rows.getLong(2));
-        assertEquals(Map.of("Raw|taken", 1L), counts);
-      }
-      try (var rows = connection.createStatement().executeQuery("SELECT count(*) FROM event_tag WHERE tag = 'raw'")) {
-        rows.next();
-        assertEquals(1, rows.getLong(1));
-      }
+      assertEquals(Map.of("Raw|taken", 1L), eventCounts(connection, "Raw|%"));
+      assertEquals(1, tagCount(connection, "raw"));
       assertTrue(connection.getAutoCommit(), "the connection is handed back as it came");
+    }
+  }
+
+  /**
+   * A batch too large for one statement goes in chunks, still all or nothing: a conflict in the last
+   * chunk takes back the chunks written before it.
+   */
+  @Test
+  void aBatchTooLargeForOneStatementIsStillAllOrNothing() throws Exception {
+    var insert = insert();
+    int size = MultiRowJournalDao.MAX_ROWS_PER_STATEMENT + 5;
+    try (var connection = connect()) {
+      insert.writeAtomically(connection, List.of(row("Big|taken", size, Set.of("big"))));
+      var clashing = IntStream.rangeClosed(1, size).mapToObj(seq -> row(seq == size ? "Big|taken" : "Big|fresh", seq, Set.of("big"))).toList();
+
+      assertThrows(MultiRowJournalDao.JournalWriteException.class, () -> insert.writeAtomically(connection, clashing));
+      assertEquals(Map.of("Big|taken", 1L), eventCounts(connection, "Big|%"));
+      assertEquals(1, tagCount(connection, "big"));
+
+      var fine = IntStream.rangeClosed(1, size).mapToObj(seq -> row("Big|fresh", seq, Set.of("big"))).toList();
+      insert.writeAtomically(connection, fine);
+      assertEquals(Map.of("Big|taken", 1L, "Big|fresh", (long) size), eventCounts(connection, "Big|%"));
+      assertEquals(size + 1, tagCount(connection, "big"));
+      assertTrue(connection.getAutoCommit(), "the connection is handed back as it came");
+    }
+  }
+
+  /**
+   * A batch that fits one statement is one round trip: one statement in autocommit, no transaction
+   * begun or committed around it (each would be a round trip of its own, and two wake-ups).
+   */
+  @Test
+  void aBatchIsOneStatementWithItsCommit() throws Exception {
+    try (var real = connect()) {
+      var calls = new ArrayList<String>();
+      var counting = (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+          (proxy, method, args) -> {
+            calls.add(method.getName());
+            try {
+              return method.invoke(real, args);
+            } catch (InvocationTargetException e) {
+              throw e.getCause();
+            }
+          });
+      insert().writeAtomically(counting, List.of(row("Trip|a", 1, Set.of("trip")), row("Trip|b", 1, Set.of("trip", "other")), row("Trip|a", 2, Set.of())));
+
+      assertEquals(List.of("prepareStatement"), calls.stream().filter(call -> !call.equals("getAutoCommit")).toList());
+      assertEquals(Map.of("Trip|a", 2L, "Trip|b", 1L), eventCounts(real, "Trip|%"));
+      assertEquals(2, tagCount(real, "trip"));
+    }
+  }
+
+  private static JournalRowsInsert insert() {
+    return new JournalRowsInsert(journalConfig().eventJournalTableConfiguration(), journalConfig().eventTagTableConfiguration());
+  }
+
+  private static Map<String, Long> eventCounts(Connection connection, String idPattern) throws SQLException {
+    try (var statement = connection.prepareStatement(
+        "SELECT persistence_id, count(*) FROM event_journal WHERE persistence_id LIKE ? GROUP BY persistence_id")) {
+      statement.setString(1, idPattern);
+      var counts = new HashMap<String, Long>();
+      try (var rows = statement.executeQuery()) {
+        while (rows.next()) counts.put(rows.getString(1), rows.getLong(2));
+      }
+      return counts;
+    }
+  }
+
+  private static long tagCount(Connection connection, String tag) throws SQLException {
+    try (var statement = connection.prepareStatement("SELECT count(*) FROM event_tag WHERE tag = ?")) {
+      statement.setString(1, tag);
+      try (var rows = statement.executeQuery()) {
+        rows.next();
+        return rows.getLong(1);
+      }
     }
   }
 
