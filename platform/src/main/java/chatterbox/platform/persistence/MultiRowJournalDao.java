@@ -48,8 +48,11 @@ import java.util.List;
  */
 public class MultiRowJournalDao extends DefaultJournalDao {
 
-  /** Rows per statement, so a statement stays well under PostgreSQL's 65,535 parameters. */
+  /** Events per statement at most. */
   static final int MAX_ROWS_PER_STATEMENT = 1000;
+
+  /** Bind parameters one statement may carry (the protocol counts them in 16 bits). */
+  static final int MAX_PARAMETERS = 65_535;
 
   private final JournalRowsInsert insert;
 
@@ -78,7 +81,7 @@ public class MultiRowJournalDao extends DefaultJournalDao {
   }
 
   /** Runs {@code work} in one transaction and hands the connection back in the commit mode it came in. */
-  static void inTransaction(Connection connection, SqlWork work) {
+  private static void inTransaction(Connection connection, SqlWork work) {
     try {
       var autoCommit = connection.getAutoCommit();
       connection.setAutoCommit(false);
@@ -108,16 +111,13 @@ public class MultiRowJournalDao extends DefaultJournalDao {
   /** The batch's statement: events and tags in one, or a transaction of such statements for a batch too large for one. */
   static final class JournalRowsInsert {
     private static final int EVENT_COLUMNS = 12;
+    private static final int TAG_COLUMNS = 3;
 
     private final String insertEvents;
     private final String insertTagsOfInserted;
-    private final String persistenceIdColumn;
-    private final String sequenceNumberColumn;
 
     JournalRowsInsert(EventJournalTableConfiguration journal, EventTagTableConfiguration tags) {
       var c = journal.columnNames();
-      this.persistenceIdColumn = c.persistenceId();
-      this.sequenceNumberColumn = c.sequenceNumber();
       this.insertEvents = "INSERT INTO " + qualified(journal.schemaName(), journal.tableName()) + " ("
           + String.join(", ", c.deleted(), c.persistenceId(), c.sequenceNumber(), c.writer(), c.writeTimestamp(),
               c.adapterManifest(), c.eventSerId(), c.eventSerManifest(), c.eventPayload(), c.metaSerId(),
@@ -137,16 +137,16 @@ public class MultiRowJournalDao extends DefaultJournalDao {
      * case: one round trip, commit included), else in a transaction of one statement per chunk.
      */
     void writeAtomically(Connection connection, List<TaggedRow> rows) {
+      if (rows.isEmpty()) return;
       var sorted = new ArrayList<>(rows);
       sorted.sort(Comparator.comparingLong(r -> r.row().sequenceNumber()));
+      var chunks = chunks(sorted);
       try {
-        if (sorted.size() <= MAX_ROWS_PER_STATEMENT && connection.getAutoCommit()) {
-          insert(connection, sorted);
+        if (chunks.size() == 1 && connection.getAutoCommit()) {
+          insert(connection, chunks.get(0));
         } else {
           inTransaction(connection, c -> {
-            for (int from = 0; from < sorted.size(); from += MAX_ROWS_PER_STATEMENT) {
-              insert(c, sorted.subList(from, Math.min(sorted.size(), from + MAX_ROWS_PER_STATEMENT)));
-            }
+            for (var chunk : chunks) insert(c, chunk);
           });
         }
       } catch (SQLException e) {
@@ -154,11 +154,29 @@ public class MultiRowJournalDao extends DefaultJournalDao {
       }
     }
 
+    /** The rows in order, cut where a statement would carry too many events or parameters. */
+    private static List<List<TaggedRow>> chunks(List<TaggedRow> rows) {
+      var chunks = new ArrayList<List<TaggedRow>>();
+      int from = 0;
+      int parameters = 0;
+      for (int i = 0; i < rows.size(); i++) {
+        int needed = EVENT_COLUMNS + TAG_COLUMNS * rows.get(i).tags().size();
+        if (i > from && (i - from == MAX_ROWS_PER_STATEMENT || parameters + needed > MAX_PARAMETERS)) {
+          chunks.add(rows.subList(from, i));
+          from = i;
+          parameters = 0;
+        }
+        parameters += needed;
+      }
+      chunks.add(rows.subList(from, rows.size()));
+      return chunks;
+    }
+
     /** One statement: the rows (in the order given) and their tags. */
     private void insert(Connection connection, List<TaggedRow> rows) throws SQLException {
       int tagCount = rows.stream().mapToInt(r -> r.tags().size()).sum();
       var events = insertEvents + placeholders(rows.size(), EVENT_COLUMNS);
-      var sql = tagCount == 0 ? events : "WITH inserted AS (" + events + insertTagsOfInserted.formatted(placeholders(tagCount, 3));
+      var sql = tagCount == 0 ? events : "WITH inserted AS (" + events + insertTagsOfInserted.formatted(placeholders(tagCount, TAG_COLUMNS));
       try (var statement = connection.prepareStatement(sql)) {
         int p = 1;
         for (var tagged : rows) p = bindEvent(statement, p, tagged.row());

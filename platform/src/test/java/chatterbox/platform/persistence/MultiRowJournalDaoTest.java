@@ -165,6 +165,18 @@ class MultiRowJournalDaoTest {
     }
   }
 
+  /** Events with many tags are cut by the protocol's limit on parameters, not only by their count. */
+  @Test
+  void aBatchWithManyTagsIsCutWhereItsParametersWouldOverflow() throws Exception {
+    var tags = IntStream.range(0, 30).mapToObj(i -> "many-" + i).collect(java.util.stream.Collectors.toSet());
+    var batch = IntStream.rangeClosed(1, MultiRowJournalDao.MAX_ROWS_PER_STATEMENT).mapToObj(seq -> row("Many|tags", seq, tags)).toList();
+    try (var connection = connect()) {
+      insert().writeAtomically(connection, batch);
+      assertEquals(Map.of("Many|tags", (long) batch.size()), eventCounts(connection, "Many|%"));
+      assertEquals(batch.size(), tagCount(connection, "many-7"));
+    }
+  }
+
   /**
    * A batch that fits one statement is one round trip: one statement in autocommit, no transaction
    * begun or committed around it (each would be a round trip of its own, and two wake-ups).
