@@ -115,6 +115,7 @@ public class MultiRowJournalDao extends DefaultJournalDao {
 
     private final String insertEvents;
     private final String insertTagsOfInserted;
+    private final String joinedOnTheirEvents;
 
     JournalRowsInsert(EventJournalTableConfiguration journal, EventTagTableConfiguration tags) {
       var c = journal.columnNames();
@@ -128,7 +129,8 @@ public class MultiRowJournalDao extends DefaultJournalDao {
       this.insertTagsOfInserted = " RETURNING " + c.persistenceId() + ", " + c.sequenceNumber() + ", " + c.ordering() + ")"
           + " INSERT INTO " + qualified(tags.schemaName(), tags.tableName())
           + " (" + tags.columnNames().eventId() + ", " + tags.columnNames().tag() + ")"
-          + " SELECT inserted." + c.ordering() + ", tags.tag FROM inserted JOIN (VALUES %s) AS tags(persistence_id, sequence_number, tag)"
+          + " SELECT inserted." + c.ordering() + ", tags.tag FROM inserted JOIN (VALUES ";
+      this.joinedOnTheirEvents = ") AS tags(persistence_id, sequence_number, tag)"
           + " ON inserted." + c.persistenceId() + " = tags.persistence_id AND inserted." + c.sequenceNumber() + " = tags.sequence_number";
     }
 
@@ -176,7 +178,7 @@ public class MultiRowJournalDao extends DefaultJournalDao {
     private void insert(Connection connection, List<TaggedRow> rows) throws SQLException {
       int tagCount = rows.stream().mapToInt(r -> r.tags().size()).sum();
       var events = insertEvents + placeholders(rows.size(), EVENT_COLUMNS);
-      var sql = tagCount == 0 ? events : "WITH inserted AS (" + events + insertTagsOfInserted.formatted(placeholders(tagCount, TAG_COLUMNS));
+      var sql = tagCount == 0 ? events : "WITH inserted AS (" + events + insertTagsOfInserted + placeholders(tagCount, TAG_COLUMNS) + joinedOnTheirEvents;
       try (var statement = connection.prepareStatement(sql)) {
         int p = 1;
         for (var tagged : rows) p = bindEvent(statement, p, tagged.row());

@@ -1,0 +1,5 @@
+-- pgbench custom script: a journal write as MultiRowJournalDao writes it since Change 26: the
+-- events and their tags in one statement, in autocommit (one round trip, commit included).
+-- Run as bench/sql/journal-write-three-round-trips.sql says, with this file.
+\set pid random(1, 1000000000)
+WITH inserted AS (INSERT INTO event_journal (deleted, persistence_id, sequence_number, writer, write_timestamp, adapter_manifest, event_ser_id, event_ser_manifest, event_payload, meta_ser_id, meta_ser_manifest, meta_payload) VALUES (false, 'Wallet|' || :pid || '-' || :client_id, 1, 'w', 1, '', 33, 'E', '\x7b2261223a317d', null, null, null) RETURNING persistence_id, sequence_number, ordering) INSERT INTO event_tag (event_id, tag) SELECT inserted.ordering, tags.tag FROM inserted JOIN (VALUES ('Wallet|' || :pid || '-' || :client_id, 1::bigint, 'wallet')) AS tags(persistence_id, sequence_number, tag) ON inserted.persistence_id = tags.persistence_id AND inserted.sequence_number = tags.sequence_number;
