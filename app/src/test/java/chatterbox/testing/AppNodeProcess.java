@@ -59,6 +59,12 @@ public final class AppNodeProcess implements AutoCloseable {
     properties.put("chatterbox.cluster.join-self", "off");
     properties.put("chatterbox.cluster.bootstrap", "on");
     properties.put("chatterbox.gateway.heartbeat-interval", "1s");
+    // The tests' clients heartbeat every 400-500 ms so that presence and failover show quickly: 120
+    // to 150 frames a minute from heartbeats alone, at or over the product's limit of 120 frames a
+    // minute per connection (heartbeats count, as at Discord). A connection that outlived ~45 s
+    // was closed with 4008 (RATE_LIMITED) and heard nothing more: ClusterTest's rare "no
+    // after-everything at node0 on node1" failures (docs/performance.md, fourteenth session).
+    properties.put("chatterbox.gateway.rate-limit.frames", "100000");
     properties.put("akka.remote.artery.canonical.hostname", host);
     properties.put("akka.remote.artery.canonical.port", Integer.toString(remotingPort));
     properties.put("akka.management.http.hostname", host);

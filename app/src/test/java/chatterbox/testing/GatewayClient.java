@@ -141,7 +141,8 @@ public final class GatewayClient implements AutoCloseable {
       return Eventually.await(limit, () -> seen().stream().filter(wanted).findFirst().orElse(null), java.util.Objects::nonNull);
     } catch (AssertionError notSeen) {
       var frames = seen();
-      throw new AssertionError("no " + description + " within " + limit + "; last frames: "
+      var closed = closeCode.isDone() ? "; the server closed the connection with " + closeCode.join() : "";
+      throw new AssertionError("no " + description + " within " + limit + closed + "; last frames: "
           + frames.subList(Math.max(0, frames.size() - 5), frames.size()));
     }
   }
