@@ -125,6 +125,58 @@ class MultiRowJournalDaoTest {
     assertEquals(List.of(id + "/0a", id + "/0b", id + "/0c", id + "/1a", id + "/1b", id + "/1c"), textsAfterRestart(id));
   }
 
+  /**
+   * While the database holds the journal's writes back, the node's other writes wait in the
+   * journal's queue instead of each going out on a connection of its own: at most two statements
+   * are out at once ({@code jdbc-journal.parallelism} in the service defaults; the library's default
+   * is eight), and the events queued behind them go together when they return. Fewer, fuller
+   * statements are what keeps a transfer's cost down below the peak (docs/performance.md, Change 28).
+   */
+  @Test
+  void writesQueueBehindAtMostTwoStatementsInFlight() throws Exception {
+    append("warm-up", List.of("the journal is up")).toCompletableFuture().get(20, TimeUnit.SECONDS);
+    var entities = IntStream.range(0, 12).mapToObj(i -> "held-" + i).toList();
+    var acks = new ArrayList<CompletableFuture<Done>>();
+    try (var locker = connect()) {
+      locker.setAutoCommit(false);
+      locker.createStatement().execute("LOCK TABLE event_journal IN SHARE MODE"); // inserts wait for it
+      for (var id : entities) acks.add(append(id, List.of(id + " text")).toCompletableFuture());
+
+      // Wait for the first statements to be out, then watch a second more while the rest arrive.
+      int mostOut = 0;
+      long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+      while (mostOut < 2 && System.nanoTime() < deadline) {
+        mostOut = Math.max(mostOut, journalWritesWaitingForTheLock(locker));
+        Thread.sleep(20);
+      }
+      for (long end = System.nanoTime() + Duration.ofSeconds(1).toNanos(); System.nanoTime() < end; Thread.sleep(20)) {
+        mostOut = Math.max(mostOut, journalWritesWaitingForTheLock(locker));
+      }
+      assertEquals(2, mostOut, "journal statements out at once while the table was locked");
+      locker.commit();
+    }
+    CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
+
+    try (var connection = connect()) {
+      assertEquals(entities.size(), eventCounts(connection, "Log|held-%").size());
+      try (var rows = connection.createStatement().executeQuery(
+          "SELECT count(DISTINCT xmin::text) FROM event_journal WHERE persistence_id LIKE 'Log|held-%'")) {
+        rows.next();
+        // Two that were out, then the ten queued behind them in one batch (two, if one returned first).
+        assertTrue(rows.getInt(1) <= 4, rows.getInt(1) + " transactions wrote " + entities.size() + " events");
+      }
+    }
+  }
+
+  // Counted by the locks they wait for: a statement waits while it is parsed, before it shows in pg_stat_activity.
+  private static int journalWritesWaitingForTheLock(Connection connection) throws SQLException {
+    try (var rows = connection.createStatement().executeQuery(
+        "SELECT count(DISTINCT pid) FROM pg_locks WHERE NOT granted AND relation = 'event_journal'::regclass")) {
+      rows.next();
+      return rows.getInt(1);
+    }
+  }
+
   /** A batch is all or nothing: a row that cannot be written fails the whole batch, and nothing of it stays. */
   @Test
   void aBatchWithARowThatCannotBeWrittenLeavesNothing() throws Exception {
