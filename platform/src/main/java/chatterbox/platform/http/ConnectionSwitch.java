@@ -35,7 +35,12 @@ import java.util.function.Supplier;
  * {@code maxUndecided} bytes: beyond that HTTP gets them and answers by its own limits.
  *
  * <p>While it is open a connection keeps a way to close it from outside in {@code open} (the
- * listener closes what is left at shutdown).
+ * listener closes what is left at shutdown), and leaves {@code open} only once TCP has closed it.
+ * A close is graceful: the protocol's input ends (as if the client had stopped sending), what it
+ * still sends goes out, and then TCP flushes and closes the socket; meanwhile whatever the client
+ * sends is read and dropped. Stopping the stage at once instead lost a response under way, or, when
+ * the actor system ended right after, let the TCP actor reset the connection before its last bytes
+ * were written.
  */
 final class ConnectionSwitch extends GraphStageWithMaterializedValue<FlowShape<ByteString, ByteString>, CompletionStage<Done>> {
 
@@ -74,6 +79,8 @@ final class ConnectionSwitch extends GraphStageWithMaterializedValue<FlowShape<B
     private final CompletableFuture<Done> notHttp;
     private ByteString received = ByteString.emptyByteString();
     private Runnable close;
+    /** Set once the connection runs its protocol. */
+    private Switched switched;
 
     Logic(CompletableFuture<Done> notHttp) {
       super(shape);
@@ -94,7 +101,7 @@ final class ConnectionSwitch extends GraphStageWithMaterializedValue<FlowShape<B
 
     @Override
     public void preStart() {
-      AsyncCallback<Done> closing = createAsyncCallback(done -> completeStage());
+      AsyncCallback<Done> closing = createAsyncCallback(done -> closeGracefully());
       close = () -> closing.invoke(Done.getInstance());
       open.add(close);
       scheduleOnce(FIRST_REQUEST_TIMEOUT, firstRequestTimeout);
@@ -103,7 +110,41 @@ final class ConnectionSwitch extends GraphStageWithMaterializedValue<FlowShape<B
 
     @Override
     public void onTimer(Object key) {
-      completeStage();
+      endOutput();
+    }
+
+    private void closeGracefully() {
+      if (switched == null) endOutput();
+      else switched.endInput();
+    }
+
+    /** Nothing more goes out: TCP flushes what it has and closes; the stage stops when it has. */
+    private void endOutput() {
+      cancelTimer(FIRST_REQUEST_TIMEOUT);
+      if (!isClosed(out)) complete(out);
+      if (isClosed(in)) {
+        completeStage();
+        return;
+      }
+      // TCP completes the input once the socket is closed: that is the end of this connection.
+      setHandler(in, new AbstractInHandler() {
+        @Override
+        public void onPush() {
+          grab(in);
+          pull(in);
+        }
+
+        @Override
+        public void onUpstreamFinish() {
+          completeStage();
+        }
+
+        @Override
+        public void onUpstreamFailure(Throwable ex) {
+          completeStage(); // a reset while closing: closed all the same
+        }
+      });
+      if (!hasBeenPulled(in)) pull(in);
     }
 
     private void decide() {
@@ -122,7 +163,8 @@ final class ConnectionSwitch extends GraphStageWithMaterializedValue<FlowShape<B
     private void run(Flow<ByteString, ByteString, ?> protocol, ByteString response, ByteString input) {
       cancelTimer(FIRST_REQUEST_TIMEOUT);
       received = null;
-      new Switched(response, input).run(protocol);
+      switched = new Switched(response, input);
+      switched.run(protocol);
     }
 
     /** The connection joined to its protocol, which runs as a sub-stream of this stage. */
@@ -144,7 +186,7 @@ final class ConnectionSwitch extends GraphStageWithMaterializedValue<FlowShape<B
 
           @Override
           public void onUpstreamFinish() {
-            completeStage();
+            endOutput();
           }
 
           @Override
@@ -179,26 +221,39 @@ final class ConnectionSwitch extends GraphStageWithMaterializedValue<FlowShape<B
 
           @Override
           public void onDownstreamFinish(Throwable cause) {
-            cancel(in, cause);
+            // The protocol reads no more; TCP's input stays open, so that its end tells when the
+            // socket has closed (endOutput), and what still comes in is dropped.
+            if (!hasBeenPulled(in) && !isClosed(in)) pull(in);
           }
         });
         setHandler(in, new AbstractInHandler() {
           @Override
           public void onPush() {
-            toProtocol.push(grab(in));
+            var bytes = grab(in);
+            if (toProtocol.isClosed()) pull(in);
+            else toProtocol.push(bytes);
           }
 
           @Override
           public void onUpstreamFinish() {
+            if (toProtocol.isClosed()) return; // closing already: the stage ends when the protocol's output does
             if (Switched.this.input != null) inputEnded = true;
             else toProtocol.complete();
           }
 
           @Override
           public void onUpstreamFailure(Throwable ex) {
-            toProtocol.fail(ex);
+            if (toProtocol.isClosed()) completeStage();
+            else toProtocol.fail(ex);
           }
         });
+      }
+
+      /** The protocol gets no more input (a close from outside): it finishes what is under way and ends. */
+      void endInput() {
+        if (toProtocol.isClosed()) return;
+        if (input == null) toProtocol.complete();
+        else inputEnded = true;
       }
 
       void run(Flow<ByteString, ByteString, ?> protocol) {

@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 /**
  * An HTTP server port whose connections a {@link Takeover} may claim on their first request: what
@@ -42,12 +43,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * upgraded WebSocket does not in Akka HTTP), {@code idle-timeout} for HTTP connections and for a
  * first request), and
  * a graceful stop with coordinated shutdown: the port is unbound first, HTTP requests under way get
- * up to {@code requestsDoneWithin} to be answered, then every connection left is closed.
+ * up to {@code requestsDoneWithin} to be answered, then every connection left is closed, and the
+ * stop waits (up to {@link #CLOSED_WITHIN}) until TCP has written out what was sent and closed
+ * them: the actor system's end would otherwise reset a connection with bytes still to write.
  */
 public final class HttpListener {
 
   /** Bytes a first request may take before HTTP gets them undecided (Akka HTTP's limits then apply). */
   private static final int MAX_UNDECIDED = 16 * 1024;
+
+  /** How long a stop waits for the connections it closed to be closed; under Akka's 5 s phase timeout. */
+  private static final Duration CLOSED_WITHIN = Duration.ofSeconds(3);
+
+  private static final Duration POLL = Duration.ofMillis(50);
 
   private final InetSocketAddress localAddress;
 
@@ -83,10 +91,10 @@ public final class HttpListener {
       shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "http-listener-unbind",
           () -> binding.unbind().thenApply(unbound -> Done.getInstance()));
       shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "http-listener-requests-done",
-          () -> requests.allAnswered(system, requestsDoneWithin));
+          () -> when(system, requests::noneUnderWay, requestsDoneWithin));
       shutdown.addTask(CoordinatedShutdown.PhaseServiceStop(), "http-listener-close", () -> {
         open.forEach(Runnable::run);
-        return CompletableFuture.completedFuture(Done.getInstance());
+        return when(system, open::isEmpty, CLOSED_WITHIN);
       });
       return new HttpListener(binding.localAddress());
     });
@@ -122,11 +130,15 @@ public final class HttpListener {
           });
     }
 
-    CompletionStage<Done> allAnswered(ActorSystem<?> system, Duration within) {
-      if (count.get() <= 0 || within.isNegative() || within.isZero()) return CompletableFuture.completedFuture(Done.getInstance());
-      var step = Duration.ofMillis(50);
-      return Patterns.after(step, system.classicSystem().scheduler(), system.executionContext(),
-          () -> allAnswered(system, within.minus(step)));
+    boolean noneUnderWay() {
+      return count.get() <= 0;
     }
+  }
+
+  /** Done once {@code condition} holds, checked every 50 ms, or after {@code within} at the latest. */
+  private static CompletionStage<Done> when(ActorSystem<?> system, BooleanSupplier condition, Duration within) {
+    if (condition.getAsBoolean() || within.isNegative() || within.isZero()) return CompletableFuture.completedFuture(Done.getInstance());
+    return Patterns.after(POLL, system.classicSystem().scheduler(), system.executionContext(),
+        () -> when(system, condition, within.minus(POLL)));
   }
 }
