@@ -106,7 +106,7 @@ public final class ChatterBoxApp {
     var secrets = settings.getConfig("secrets");
     var money = settings.getConfig("money");
     Account.init(system, Account.Settings.fromConfig(settings.getConfig("accounts")));
-    Wallet.init(system, money.getInt("wallet-dedup-window"));
+    Wallet.init(system, Wallet.Settings.fromConfig(money));
     Transfer.init(system);
     Room.init(system, settings.getInt("rooms.recent-window"), clock);
     UserRooms.init(system);

@@ -12,6 +12,7 @@ import akka.persistence.typed.javadsl.EventHandler;
 import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import akka.persistence.typed.javadsl.ReplyEffect;
 import akka.persistence.typed.javadsl.RetentionCriteria;
+import com.typesafe.config.Config;
 import chatterbox.platform.serialization.JsonSerializable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,7 +54,7 @@ import java.util.Set;
  * </ul>
  *
  * <p>The window holds the last {@code finishedWindow} finished transfers (default
- * {@value #DEFAULT_FINISHED_WINDOW}); older ones are forgotten, oldest first. This assumes a
+ * {@value Settings#DEFAULT_FINISHED_WINDOW}); older ones are forgotten, oldest first. This assumes a
  * redelivered step reaches the wallet before that many other transfers have finished on it: the
  * transfer saga only repeats the step it is waiting for, so only a copy delayed that long (far
  * longer than any retry) could be applied twice.
@@ -68,19 +69,43 @@ public final class Wallet extends EventSourcedBehaviorWithEnforcedReplies<Wallet
   /** Every wallet event carries this tag, for the ledger and history projections. */
   public static final String TAG = "wallet";
 
-  public static final int DEFAULT_FINISHED_WINDOW = 10_000;
-
-  public static void init(ActorSystem<?> system) {
-    init(system, DEFAULT_FINISHED_WINDOW);
+  public static void init(ActorSystem<?> system, Settings settings) {
+    ClusterSharding.get(system).init(Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), settings)));
   }
 
-  /** @param finishedWindow how many finished transfer ids each wallet remembers */
-  public static void init(ActorSystem<?> system, int finishedWindow) {
-    ClusterSharding.get(system).init(Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), finishedWindow)));
+  public static Behavior<Command> create(String walletId, Settings settings) {
+    return new Wallet(walletId, settings);
   }
 
+  /** A wallet with the default snapshot interval and a window of {@code finishedWindow} ids. */
   public static Behavior<Command> create(String walletId, int finishedWindow) {
-    return new Wallet(walletId, finishedWindow);
+    return create(walletId, new Settings(finishedWindow, Settings.DEFAULT_SNAPSHOT_EVERY));
+  }
+
+  /**
+   * @param finishedWindow how many finished transfer ids each wallet remembers
+   * @param snapshotEvery  events between two snapshots: a trade between bytes written and events
+   *                       replayed on waking. A snapshot carries the whole window (384 KB when
+   *                       full), so one every 100 events wrote about ten times the bytes of the
+   *                       events themselves (and PostgreSQL vacuumed the old ones away again); every
+   *                       300, three times. Replaying is the price: a wallet that woke with 299
+   *                       events after its snapshot took 43 ms at p99 against 36 with 99, 45-50
+   *                       with 499 and 62 with 999 (docs/performance.md, Change 29); issue 6 asks
+   *                       for 50.
+   */
+  public record Settings(int finishedWindow, int snapshotEvery) {
+    public static final int DEFAULT_FINISHED_WINDOW = 10_000;
+    public static final int DEFAULT_SNAPSHOT_EVERY = 300;
+
+    public Settings {
+      if (finishedWindow < 1) throw new IllegalArgumentException("finishedWindow must be at least 1: " + finishedWindow);
+      if (snapshotEvery < 1) throw new IllegalArgumentException("snapshotEvery must be at least 1: " + snapshotEvery);
+    }
+
+    /** From the app's {@code chatterbox.money} section. */
+    public static Settings fromConfig(Config money) {
+      return new Settings(money.getInt("wallet-dedup-window"), money.getInt("wallet-snapshot-every"));
+    }
   }
 
   // ---- commands -------------------------------------------------------------------------------
@@ -246,13 +271,14 @@ public final class Wallet extends EventSourcedBehaviorWithEnforcedReplies<Wallet
   private final String walletId;
   private final boolean mayGoNegative;
   private final int finishedWindow;
+  private final int snapshotEvery;
 
-  private Wallet(String walletId, int finishedWindow) {
+  private Wallet(String walletId, Settings settings) {
     super(PersistenceId.of(ENTITY_TYPE_KEY.name(), walletId));
-    if (finishedWindow < 1) throw new IllegalArgumentException("finishedWindow must be at least 1: " + finishedWindow);
     this.walletId = walletId;
     this.mayGoNegative = TREASURY_ID.equals(walletId);
-    this.finishedWindow = finishedWindow;
+    this.finishedWindow = settings.finishedWindow();
+    this.snapshotEvery = settings.snapshotEvery();
   }
 
   @Override
@@ -356,9 +382,10 @@ public final class Wallet extends EventSourcedBehaviorWithEnforcedReplies<Wallet
     return Set.of(TAG);
   }
 
-  // The state carries the window of finished ids, so a snapshot spares replaying up to 100 events.
+  // The state carries the window of finished ids, so waking replays the events after the latest
+  // snapshot only; how often to take one is a trade between bytes written and events replayed (Settings).
   @Override
   public RetentionCriteria retentionCriteria() {
-    return RetentionCriteria.snapshotEvery(100, 2);
+    return RetentionCriteria.snapshotEvery(snapshotEvery, 2);
   }
 }

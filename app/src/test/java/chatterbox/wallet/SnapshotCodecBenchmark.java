@@ -26,7 +26,7 @@ public final class SnapshotCodecBenchmark {
   public static void main(String[] args) {
     var random = new ArrayList<String>(); // the chat's /send ids are random UUIDs; deposits have their scope
     var sequential = new ArrayList<String>();
-    for (int i = 0; i < Wallet.DEFAULT_FINISHED_WINDOW; i++) {
+    for (int i = 0; i < Wallet.Settings.DEFAULT_FINISHED_WINDOW; i++) {
       random.add(i % 2 == 0 ? "@deposit.dep-" + UUID.randomUUID() : UUID.randomUUID().toString());
       sequential.add("@deposit.cold-aee8-" + i);
     }

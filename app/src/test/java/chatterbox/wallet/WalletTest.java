@@ -41,7 +41,11 @@ class WalletTest {
 
   /** A fresh wallet whose every command, event and state is also checked through serialization. */
   private static EventSourcedBehaviorTestKit<Command, Event, State> wallet(String walletId, int finishedWindow) {
-    return EventSourcedBehaviorTestKit.create(testKit.system(), Wallet.create(walletId, finishedWindow),
+    return wallet(walletId, new Wallet.Settings(finishedWindow, Wallet.Settings.DEFAULT_SNAPSHOT_EVERY));
+  }
+
+  private static EventSourcedBehaviorTestKit<Command, Event, State> wallet(String walletId, Wallet.Settings settings) {
+    return EventSourcedBehaviorTestKit.create(testKit.system(), Wallet.create(walletId, settings),
         EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyEquality(true));
   }
 
@@ -50,7 +54,7 @@ class WalletTest {
   }
 
   private static EventSourcedBehaviorTestKit<Command, Event, State> walletWith(long balance) {
-    var wallet = wallet(newUser(), Wallet.DEFAULT_FINISHED_WINDOW);
+    var wallet = wallet(newUser(), Wallet.Settings.DEFAULT_FINISHED_WINDOW);
     credit(wallet, "funding", balance);
     return wallet;
   }
@@ -272,27 +276,27 @@ class WalletTest {
   @Test
   void recoveryFromASnapshotKeepsBalanceHoldsAndTheWindow() {
     var walletId = newUser();
-    var wallet = wallet(walletId, 3);
-    // 98 credits and 2 debits are events 1..100: a snapshot is taken at 100.
-    IntStream.rangeClosed(1, 98).forEach(n -> credit(wallet, "c" + n, 1));
+    var wallet = wallet(walletId, new Wallet.Settings(3, 50));
+    // 48 credits and 2 debits are events 1..50: a snapshot is taken at 50, the interval set.
+    IntStream.rangeClosed(1, 48).forEach(n -> credit(wallet, "c" + n, 1));
     debit(wallet, "h1", 5);
     debit(wallet, "h2", 7);
-    credit(wallet, "c99", 1);
+    credit(wallet, "c49", 1);
 
     var snapshots = wallet.snapshotTestKit().orElseThrow().persistedInStorage("Wallet|" + walletId);
-    assertEquals(100, snapshots.get(snapshots.size() - 1).first().sequenceNr());
-    assertEquals(new State(86, Map.of("h1", 5L, "h2", 7L), FinishedTransfers.of(List.of("c96", "c97", "c98")),
+    assertEquals(50, snapshots.get(snapshots.size() - 1).first().sequenceNr());
+    assertEquals(new State(36, Map.of("h1", 5L, "h2", 7L), FinishedTransfers.of(List.of("c46", "c47", "c48")),
             FinishedTransfers.NONE),
         snapshots.get(snapshots.size() - 1).second());
 
-    // Recovery loads the snapshot and replays only event 101: holds and window must come from the snapshot.
+    // Recovery loads the snapshot and replays only event 51: holds and window must come from the snapshot.
     var recovered = wallet.restart().state();
 
-    assertEquals(new State(87, Map.of("h1", 5L, "h2", 7L), FinishedTransfers.of(List.of("c97", "c98", "c99")),
+    assertEquals(new State(37, Map.of("h1", 5L, "h2", 7L), FinishedTransfers.of(List.of("c47", "c48", "c49")),
         FinishedTransfers.NONE), recovered);
     assertTrue(debit(wallet, "h1", 5).hasNoEvents(), "the hold is recognised");
-    assertTrue(credit(wallet, "c97", 1).hasNoEvents(), "the window is recognised");
-    assertEquals(new Balance(87, 12), balance(wallet));
+    assertTrue(credit(wallet, "c47", 1).hasNoEvents(), "the window is recognised");
+    assertEquals(new Balance(37, 12), balance(wallet));
   }
 
   @Test
