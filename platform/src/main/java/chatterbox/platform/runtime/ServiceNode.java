@@ -94,9 +94,15 @@ public final class ServiceNode {
    * Serves {@code route} on {@code root.http.host}:{@code root.http.port}, letting {@code takeover}
    * claim connections by their first request (see {@link HttpListener}); unbinds on shutdown.
    */
+  /** How long a stop waits for HTTP requests under way: just inside Akka's phase for it, which ends the wait otherwise. */
+  static Duration requestsDoneWithin(Config config) {
+    return config.getDuration("akka.coordinated-shutdown.phases.service-requests-done.timeout").minusMillis(250);
+  }
+
   public static CompletionStage<HttpListener> serve(ActorSystem<?> system, String root, Route route, Takeover takeover) {
     var http = system.settings().config().getConfig(root + ".http");
-    return HttpListener.bind(system, http.getString("host"), http.getInt("port"), route, takeover, Duration.ofSeconds(10))
+    return HttpListener.bind(system, http.getString("host"), http.getInt("port"), route, takeover,
+            requestsDoneWithin(system.settings().config()))
         .thenApply(listener -> {
           log.info("{} serving HTTP on {}", system.name(), listener.localAddress());
           return listener;

@@ -48,4 +48,14 @@ class ReferenceConfTest {
     assertEquals(List.of("akka.event.slf4j.Slf4jLogger"), config.getStringList("akka.loggers"));
     assertEquals(2, config.getInt("akka.actor.default-dispatcher.fork-join-executor.parallelism-min"));
   }
+
+  /** docs/deployment.md promises requests under way 10 s at a stop; Akka's 5 s phase timeout used to end the wait at 5. */
+  @Test
+  void aStopWaitsForRequestsUnderWayAlmostTenSecondsWithinAkkasPhase() {
+    var config = ServiceNode.withServiceDefaults(ConfigFactory.empty());
+    var phase = config.getDuration("akka.coordinated-shutdown.phases.service-requests-done.timeout");
+    var wait = ServiceNode.requestsDoneWithin(config);
+    assertTrue(wait.compareTo(phase) < 0, wait + " within the phase's " + phase);
+    assertTrue(wait.toMillis() >= 9_500, "requests under way get almost 10 s, not " + wait);
+  }
 }
