@@ -6,8 +6,8 @@
 SAMPLES is what bench/tools/sample-machine.sh wrote during the run; RUN_DIR holds the run's
 transfers-phases.properties (each phase's window in epoch ms and the transfers completed in it).
 For the peak level and the half-of-peak phase it prints the machine's busy cores, the machine's and
-the app's CPU per transfer, context switches and PostgreSQL commits per transfer, all taken between
-the first and the last sample inside the window.
+the app's CPU per transfer, context switches, PostgreSQL commits and WAL bytes per transfer, all
+taken between the first and the last sample inside the window.
 """
 import os
 import sys
@@ -40,16 +40,18 @@ def costs(samples, start, end, completed):
     transfers = completed * seconds / ((end - start) / 1000.0)  # those completed between the two samples, at the window's rate
     busy = (last[1] - first[1]) / CLOCK_TICKS
     app = (last[3] - first[3]) / CLOCK_TICKS
-    return ("cores busy %.2f, CPU per transfer: machine %.2f ms, app %.2f ms; per transfer: %.0f context switches, %.2f commits"
+    wal = ", %.1f KB of WAL" % ((last[6] - first[6]) / transfers / 1024) if len(first) > 6 else ""
+    return ("cores busy %.2f, CPU per transfer: machine %.2f ms, app %.2f ms; per transfer: %.0f context switches, %.2f commits%s"
             % (busy / seconds, 1000 * busy / transfers, 1000 * app / transfers,
-               (last[4] - first[4]) / transfers, (last[5] - first[5]) / transfers))
+               (last[4] - first[4]) / transfers, (last[5] - first[5]) / transfers, wal))
 
 
 def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__)
     with open(sys.argv[1]) as f:
-        samples = [tuple(int(v) for v in line.split()) for line in f if len(line.split()) == 6]
+        # six columns, or seven with the WAL position (samples taken before it was added have six)
+        samples = [tuple(int(float(v)) for v in line.split()) for line in f if len(line.split()) in (6, 7)]
     for name, start, end, completed in phases(sys.argv[2]):
         print("%-13s %s" % (name + ":", costs(samples, start, end, completed) or "too few samples in the window"))
 

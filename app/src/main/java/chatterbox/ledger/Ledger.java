@@ -75,15 +75,13 @@ public final class Ledger {
 
   /**
    * Up to {@code limit} transfers the books show unfinished whose last step is older than
-   * {@code idleFor}, oldest first. The stage names are literals in the SQL so that PostgreSQL can
-   * use the partial index {@code transfer_history_unfinished}.
+   * {@code idleFor}, oldest first.
    */
   public CompletionStage<List<String>> idleUnfinishedTransfers(Duration idleFor, int limit) {
     var cutoff = Timestamp.from(Instant.now().minus(idleFor));
     return jdbc.transaction(connection -> {
       try (var query = connection.prepareStatement(
-          "SELECT transfer_id FROM transfer_history WHERE status NOT IN ('" + TransferHistory.stageName(Stage.COMPLETED)
-              + "', '" + TransferHistory.stageName(Stage.REJECTED) + "') AND updated_at < ? ORDER BY updated_at LIMIT ?")) {
+          "SELECT transfer_id FROM transfer_unfinished WHERE updated_at < ? ORDER BY updated_at LIMIT ?")) {
         query.setTimestamp(1, cutoff);
         query.setInt(2, limit);
         try (var rows = query.executeQuery()) {
@@ -101,10 +99,11 @@ public final class Ledger {
       long held = sum(connection, "SELECT COALESCE(SUM(held), 0) FROM wallet_balance WHERE wallet_id <> ?", Wallet.TREASURY_ID);
       long treasury = sum(connection, "SELECT COALESCE(SUM(balance), 0) FROM wallet_balance WHERE wallet_id = ?", Wallet.TREASURY_ID);
       long wallets = sum(connection, "SELECT COUNT(*) FROM wallet_balance WHERE wallet_id <> ?", Wallet.TREASURY_ID);
-      long inFlight = sum(connection, "SELECT COALESCE(SUM(amount), 0) FROM transfer_history WHERE status = ?",
+      // Money between debit and credit belongs to transfers under way: read through the few of them.
+      long inFlight = sum(connection, "SELECT COALESCE(SUM(h.amount), 0) FROM transfer_unfinished u"
+              + " JOIN transfer_history h ON h.transfer_id = u.transfer_id WHERE h.status = ?",
           TransferHistory.stageName(Stage.CREDITING));
-      long unfinished = sum(connection, "SELECT COUNT(*) FROM transfer_history WHERE status NOT IN (?, ?)",
-          TransferHistory.stageName(Stage.COMPLETED), TransferHistory.stageName(Stage.REJECTED));
+      long unfinished = sum(connection, "SELECT COUNT(*) FROM transfer_unfinished");
       // A deposit or withdrawal counts once its credit is booked (settling or completed).
       long deposited = sum(connection, "SELECT COALESCE(SUM(amount), 0) FROM transfer_history WHERE kind = 'DEPOSIT' AND status IN (?, ?)",
           TransferHistory.stageName(Stage.SETTLING), TransferHistory.stageName(Stage.COMPLETED));

@@ -11,6 +11,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
@@ -120,6 +122,50 @@ class ReadModelBatchesTest {
     expect(history.get("h4"), "crediting", null, t0.plusSeconds(8), t0.plusSeconds(9));
     expect(history.get("h5"), "completed", null, t0.plusSeconds(10), t0.plusSeconds(12));
     assertEquals(List.of(40L, 40L, 40L, 40L, 40L), history.values().stream().map(Ledger.HistoryEntry::amount).toList());
+    // h1 and h5 were left under way by one batch and finished by a later one; h2 to h4 were new in theirs
+    assertEquals(Map.of("h4", t0.plusSeconds(9)), unfinished(),
+        "only the transfer still under way is listed for UnfinishedTransfers, at its last step");
+  }
+
+  /** transfer id -> updated_at in transfer_unfinished (the other test's transfer finishes in its transaction). */
+  private static Map<String, Instant> unfinished() {
+    return jdbc.transaction(connection -> {
+      var rows = new HashMap<String, Instant>();
+      try (var query = connection.prepareStatement("SELECT transfer_id, updated_at FROM transfer_unfinished")) {
+        try (var result = query.executeQuery()) {
+          while (result.next()) rows.put(result.getString(1), result.getTimestamp(2).toInstant());
+        }
+      }
+      return rows;
+    }).toCompletableFuture().join();
+  }
+
+  @Test
+  void aStageChangeUpdatesTheHistoryRowInPlace() {
+    var t0 = Instant.parse("2026-12-06T10:00:00Z");
+    var request = TransferRequest.payment("fay", "gus", 25, "fay");
+    // transfer_history's [updates, HOT updates] in the three batches below, from the counts PostgreSQL
+    // keeps for this connection (they hold the connection's earlier transactions until it flushes them)
+    List<Long> updates = jdbc.transaction(connection -> {
+      var before = updateCounts(connection);
+      TransferHistory.write(connection, List.of(new Transfer.TransferRequested("hot1", request, t0)));
+      TransferHistory.write(connection, List.of(new Transfer.FundsDebited("hot1", t0.plusSeconds(1))));
+      TransferHistory.write(connection, List.of(new Transfer.RecipientCredited("hot1", t0.plusSeconds(2)),
+          new Transfer.DebitSettled("hot1", t0.plusSeconds(3))));
+      var after = updateCounts(connection);
+      return List.of(after.get(0) - before.get(0), after.get(1) - before.get(1));
+    }).toCompletableFuture().join();
+    assertEquals(List.of(2L, 2L), updates,
+        "both stage changes are HOT updates: no index of transfer_history covers a column they set");
+  }
+
+  private static List<Long> updateCounts(Connection connection) throws SQLException {
+    try (var query = connection.prepareStatement("SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_xact_user_tables"
+        + " WHERE schemaname = current_schema() AND relname = 'transfer_history'");
+         var result = query.executeQuery()) {
+      result.next();
+      return List.of(result.getLong(1), result.getLong(2));
+    }
   }
 
   private static void expect(Ledger.HistoryEntry entry, String status, String reason, Instant requestedAt, Instant updatedAt) {
