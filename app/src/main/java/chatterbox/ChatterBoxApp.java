@@ -108,7 +108,7 @@ public final class ChatterBoxApp {
     Account.init(system, Account.Settings.fromConfig(settings.getConfig("accounts")));
     Wallet.init(system, Wallet.Settings.fromConfig(money));
     Transfer.init(system);
-    Room.init(system, settings.getInt("rooms.recent-window"), clock);
+    Room.init(system, Room.Settings.fromConfig(settings.getConfig("rooms")), clock);
     UserRooms.init(system);
     var ledger = Ledger.start(system, BlockingJdbc.create(system, database, "read-models"));
     UnfinishedTransfers.start(system, ledger::idleUnfinishedTransfers,

@@ -19,10 +19,11 @@ import java.util.function.Predicate;
  * <p>A batch of events becomes one statement per transfer and table it touches: an insert, already
  * at the latest stage, for a transfer requested in this batch, else an update to its latest stage;
  * in {@code transfer_unfinished} an insert, an update or a delete as the batch leaves the transfer.
- * A transfer's events usually arrive in one batch, so most transfers cost one insert instead of an
- * insert and three or four updates. Each kind goes as one JDBC batch. No index of
- * {@code transfer_history} covers a column a stage change sets, so on PostgreSQL its updates are
- * HOT: the row changes on its page and no index grows.
+ * A transfer's events arrive in one batch or two (a third of transfers in one, under load), so a
+ * transfer costs an insert and at most an update or two instead of an insert and three or four
+ * updates. Each kind goes as one JDBC batch. No index of {@code transfer_history} covers a column a
+ * stage change sets, so on PostgreSQL an update can be HOT: where the page has room (the table's
+ * fillfactor leaves it) the row changes on its page and no index grows.
  */
 public final class TransferHistory {
 

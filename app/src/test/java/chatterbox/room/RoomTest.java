@@ -48,11 +48,14 @@ class RoomTest {
   /** A fresh room whose published entries {@link #published} receives. */
   private final String roomId = "room-" + roomNumber.incrementAndGet();
   private final TestProbe<Topic.Command<Event>> published = testKit.createTestProbe();
-  private EventSourcedBehaviorTestKit<Command, Event, State> room = room(Room.DEFAULT_RECENT_WINDOW);
+  /** Snapshots more often than the default, so that a few dozen posts reach one. */
+  private static final Room.Settings SETTINGS = new Room.Settings(Room.Settings.DEFAULT_RECENT_WINDOW, 50);
+  private EventSourcedBehaviorTestKit<Command, Event, State> room = room(SETTINGS.recentWindow());
 
   private EventSourcedBehaviorTestKit<Command, Event, State> room(int recentWindow) {
     return EventSourcedBehaviorTestKit.create(testKit.system(),
-        Room.create(roomId, published.ref(), recentWindow, Clock.fixed(T0, ZoneOffset.UTC)),
+        Room.create(roomId, published.ref(), new Room.Settings(recentWindow, SETTINGS.snapshotEvery()),
+            Clock.fixed(T0, ZoneOffset.UTC)),
         EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyEquality(true));
   }
 
@@ -217,7 +220,7 @@ class RoomTest {
     assertEquals(154, before.lastSeq());
 
     var snapshots = room.snapshotTestKit().orElseThrow().persistedInStorage(Room.persistenceId(roomId).id());
-    assertFalse(snapshots.isEmpty(), "a snapshot was taken after 100 events");
+    assertEquals(150, ((State) snapshots.get(snapshots.size() - 1).second()).lastSeq(), "snapshots every 50 events");
     var restarted = room.restart();
     assertEquals(before, restarted.state());
 
@@ -261,7 +264,7 @@ class RoomTest {
    */
   private EventSourcedBehaviorTestKit<Command, Event, State> recoveredAt(Instant now, Event... entries) {
     var recovered = EventSourcedBehaviorTestKit.<Command, Event, State>create(testKit.system(),
-        Room.create(roomId, published.ref(), Room.DEFAULT_RECENT_WINDOW, Clock.fixed(now, ZoneOffset.UTC)));
+        Room.create(roomId, published.ref(), SETTINGS, Clock.fixed(now, ZoneOffset.UTC)));
     recovered.initialize((Object[]) entries); // a fresh instance recovers from them
     return recovered;
   }
