@@ -254,6 +254,26 @@ class MultiRowJournalDaoTest {
     }
   }
 
+  /**
+   * Tagging an event writes the tag row only: the journal row stays as its insert left it, with no
+   * lock of the tag's insert on it (the library's schema has a foreign key from the tag to its event,
+   * whose check locks the event row and writes that to the WAL, once per tag row).
+   */
+  @Test
+  void taggingAnEventLeavesItsJournalRowUntouched() throws Exception {
+    try (var connection = connect()) {
+      insert().writeAtomically(connection, List.of(row("Quiet|a", 1, Set.of("quiet-1", "quiet-2")), row("Quiet|b", 1, Set.of("quiet-1"))));
+
+      assertEquals(List.of(2L, 1L), List.of(tagCount(connection, "quiet-1"), tagCount(connection, "quiet-2")));
+      try (var rows = connection.createStatement().executeQuery(
+          "SELECT persistence_id, xmax::text FROM event_journal WHERE persistence_id LIKE 'Quiet|%' ORDER BY 1")) {
+        var lockers = new TreeMap<String, String>();
+        while (rows.next()) lockers.put(rows.getString(1), rows.getString(2));
+        assertEquals(Map.of("Quiet|a", "0", "Quiet|b", "0"), lockers, "no transaction locked or changed the events after inserting them");
+      }
+    }
+  }
+
   private static JournalRowsInsert insert() {
     return new JournalRowsInsert(journalConfig().eventJournalTableConfiguration(), journalConfig().eventTagTableConfiguration());
   }
