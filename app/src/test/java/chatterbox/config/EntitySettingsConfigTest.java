@@ -1,0 +1,34 @@
+package chatterbox.config;
+
+import chatterbox.ChatterBoxApp;
+import chatterbox.room.Room;
+import chatterbox.wallet.Wallet;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The entities' settings as the node reads them: chatterbox.conf ships the values the code
+ * documents and measured (docs/performance.md, Changes 29 and 31), and an operator's value reaches
+ * the entity.
+ */
+class EntitySettingsConfigTest {
+
+  @Test
+  void theShippedConfigurationGivesTheDocumentedDefaults() {
+    var config = ChatterBoxApp.config(Map.of()).getConfig("chatterbox");
+    assertEquals(Room.Settings.DEFAULTS, Room.Settings.fromConfig(config.getConfig("rooms")));
+    assertEquals(new Wallet.Settings(Wallet.Settings.DEFAULT_FINISHED_WINDOW, Wallet.Settings.DEFAULT_SNAPSHOT_EVERY),
+        Wallet.Settings.fromConfig(config.getConfig("money")));
+  }
+
+  @Test
+  void anOperatorsSnapshotIntervalsReachTheEntities() {
+    var config = ChatterBoxApp.config(Map.of(
+        "chatterbox.rooms.snapshot-every", 120, "chatterbox.money.wallet-snapshot-every", 450)).getConfig("chatterbox");
+    assertEquals(120, Room.Settings.fromConfig(config.getConfig("rooms")).snapshotEvery());
+    assertEquals(450, Wallet.Settings.fromConfig(config.getConfig("money")).snapshotEvery());
+  }
+}
