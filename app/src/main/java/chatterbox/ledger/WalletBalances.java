@@ -34,7 +34,9 @@ public final class WalletBalances {
     // Sorted by wallet id: rows are always locked in the same order.
     var deltas = new TreeMap<String, Delta>();
     for (var event : events) {
-      if (event instanceof Wallet.FundsHeld held) {
+      if (event instanceof Wallet.FundsDebited debited) {
+        add(deltas, debited.walletId(), -debited.amount(), 0);
+      } else if (event instanceof Wallet.FundsHeld held) {
         add(deltas, held.walletId(), -held.amount(), held.amount());
       } else if (event instanceof Wallet.FundsCredited credited) {
         add(deltas, credited.walletId(), credited.amount(), 0);

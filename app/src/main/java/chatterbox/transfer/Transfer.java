@@ -36,9 +36,12 @@ import java.util.regex.Pattern;
 
 /**
  * One transfer of money between two wallets (entity id: the client-chosen transfer id), run as a
- * saga: debit the payer (the money goes on hold), then credit the payee and settle the payer's hold
- * at once (two wallets, two writes side by side: a credit is never refused, so once the debit holds
- * the money the transfer can only complete, and the hold need not outlive the credit).
+ * saga: debit the payer, then credit the payee. A credit is never refused, so once the debit is
+ * done the transfer can only complete, and the payer's wallet keeps no hold for it. (A debit that
+ * an older journal put on hold is settled at the payer beside the credit, as then: see
+ * {@link Wallet.Debited#settled}; and after a restart in {@link Crediting}, where the transfer no
+ * longer knows, a settle goes with the credit, which the payer answers without a write when there
+ * is nothing held.)
  *
  * <p>What it guarantees:
  * <ul>
@@ -143,7 +146,11 @@ public final class Transfer extends EventSourcedBehaviorWithEnforcedReplies<Tran
   /** A wallet's answer to the step under way. */
   sealed interface StepAnswer extends Internal {}
 
-  record DebitAccepted() implements StepAnswer {}
+  /**
+   * @param payerBalance the payer's balance as its wallet answered
+   * @param settled      the money has left the payer for good: no settle to send
+   */
+  record DebitAccepted(long payerBalance, boolean settled) implements StepAnswer {}
 
   record DebitRefused(long balance) implements StepAnswer {}
 
@@ -232,7 +239,7 @@ public final class Transfer extends EventSourcedBehaviorWithEnforcedReplies<Tran
     }
   }
 
-  /** The payer's money is on hold: crediting the payee and settling the payer's hold, both at once. */
+  /** The payer is debited: crediting the payee (and settling an older journal's hold at the payer, both at once). */
   public record Crediting(Details transfer) implements InFlight {
     @Override
     public TransferStatus status() {
@@ -290,9 +297,9 @@ public final class Transfer extends EventSourcedBehaviorWithEnforcedReplies<Tran
   private long step; // numbers the steps begun by this incarnation, so stale timeouts are ignored
   private int attempt; // attempts at the current step
   private boolean credited; // while Crediting: the payee's wallet has answered the credit
-  private boolean settled; // while Crediting: the payer's wallet has answered the settle
+  private boolean settled; // while Crediting: nothing is held at the payer (or it answered the settle)
   private long payeeBalance; // as the payee's wallet answered the credit, once credited
-  private long payerBalance; // as the payer's wallet answered the settle, once settled
+  private long payerBalance; // as the payer's wallet answered the debit or the settle, once settled
   private boolean stopRequested;
 
   private Transfer(String transferId, Wallets wallets, Settings settings, ActorRef<ClusterSharding.ShardCommand> shard,
@@ -322,7 +329,7 @@ public final class Transfer extends EventSourcedBehaviorWithEnforcedReplies<Tran
         .onCommand(Stop.class, this::stop);
 
     builder.forStateType(Debiting.class)
-        .onCommand(DebitAccepted.class, (debiting, accepted) -> advance(debiting, new FundsDebited(transferId, clock.instant())))
+        .onCommand(DebitAccepted.class, this::advance)
         .onCommand(DebitRefused.class, this::reject);
     builder.forStateType(Crediting.class)
         .onCommand(CreditAccepted.class, (crediting, accepted) -> {
@@ -396,17 +403,19 @@ public final class Transfer extends EventSourcedBehaviorWithEnforcedReplies<Tran
   }
 
   /**
-   * Journals a step's result and, without waiting for that write, sends the next step: the two
-   * writes (this entity's event, the next wallet's) overlap instead of following each other. Safe
-   * because the wallets' steps are idempotent: if this event is lost with a crash, recovery repeats
-   * the step it records, which the wallet answers again without applying it twice, and then the
-   * next one, likewise. Answers to the next step wait in the stash until the event is written, so
-   * they are handled in the state the event leads to. Only the request itself is journaled before
-   * the first step: a debit for a transfer the journal does not know of could never be finished.
+   * Journals the debit and, without waiting for that write, sends the credit: the two writes (this
+   * entity's event, the payee wallet's) overlap instead of following each other. Safe because the
+   * wallets' steps are idempotent: if this event is lost with a crash, recovery repeats the debit,
+   * which the wallet answers again without applying it twice, and then the credit, likewise.
+   * Answers to the credit wait in the stash until the event is written, so they are handled in the
+   * state the event leads to. Only the request itself is journaled before the first step: a debit
+   * for a transfer the journal does not know of could never be finished.
    */
-  private ReplyEffect<Event, State> advance(InFlight state, Event stepDone) {
-    beginStep(eventHandler().apply(state, stepDone));
-    return Effect().persist(stepDone).thenNoReply();
+  private ReplyEffect<Event, State> advance(Debiting debiting, DebitAccepted accepted) {
+    var debited = new FundsDebited(transferId, clock.instant());
+    payerBalance = accepted.payerBalance();
+    beginStep(eventHandler().apply(debiting, debited), accepted.settled());
+    return Effect().persist(debited).thenNoReply();
   }
 
   /**
@@ -422,9 +431,10 @@ public final class Transfer extends EventSourcedBehaviorWithEnforcedReplies<Tran
   }
 
   /**
-   * Both wallets have answered the credit and the settle: as {@link #complete}, the callers learn
-   * the outcome now, with both wallets' balances, while {@link TransferCompleted} is written (if
-   * it is lost, recovery repeats both steps, which the wallets answer without change).
+   * The payee's wallet has answered the credit and nothing is held at the payer: as
+   * {@link #complete}, the callers learn the outcome now, with both wallets' balances, while
+   * {@link TransferCompleted} is written (if it is lost, recovery repeats the credit and sends a
+   * settle, which the wallets answer without change).
    */
   private ReplyEffect<Event, State> completeBoth(Crediting state) {
     var completed = new TransferCompleted(transferId, clock.instant());
@@ -475,10 +485,15 @@ public final class Transfer extends EventSourcedBehaviorWithEnforcedReplies<Tran
   // ---- steps ----------------------------------------------------------------------------------
 
   private void beginStep(State state) {
+    beginStep(state, false);
+  }
+
+  /** @param payerSettled nothing is held at the payer: a step in {@link Crediting} sends the credit alone */
+  private void beginStep(State state, boolean payerSettled) {
     step++;
     attempt = 0;
     credited = false;
-    settled = false;
+    settled = payerSettled;
     timers.cancel(RETRY_TIMER);
     sendStep(state);
   }
@@ -489,8 +504,9 @@ public final class Transfer extends EventSourcedBehaviorWithEnforcedReplies<Tran
       var request = debiting.transfer().request();
       askWallet(request.from(), Wallet.DebitReply.class,
           replyTo -> new Wallet.Debit(transferId, request.amount(), replyTo),
-          reply -> reply instanceof Wallet.InsufficientFunds refused
-              ? new DebitRefused(refused.balance()) : new DebitAccepted());
+          reply -> reply instanceof Wallet.Debited debited
+              ? new DebitAccepted(debited.balance(), debited.settled())
+              : new DebitRefused(((Wallet.InsufficientFunds) reply).balance()));
     } else if (state instanceof Crediting crediting) {
       // A retry repeats only what is still unanswered.
       var request = crediting.transfer().request();

@@ -24,10 +24,15 @@ import java.util.Set;
 
 /**
  * The money of one user (entity id: the username) or of the treasury ({@link #TREASURY_ID}).
- * Transfers move money between wallets in steps, each keyed by the transfer's id: {@link Debit}
- * takes the amount out of the payer's balance into a hold, {@link Credit} adds it to the payee's
- * balance, and then either {@link Settle} lets the held money go for good or {@link Refund} gives
- * it back.
+ * Transfers move money between wallets in two steps, each keyed by the transfer's id: {@link Debit}
+ * takes the amount out of the payer's balance for good, {@link Credit} adds it to the payee's
+ * balance. A credit is never refused, so once the debit is done the transfer can only complete,
+ * and the money needs no hold at the payer while the credit is under way (the books count it in
+ * flight, with its transfer).
+ *
+ * <p>Journals written before 6 December 2026 put a debit's money on hold ({@link FundsHeld}) until
+ * {@link Settle} let it go or {@link Refund} gave it back. Such holds are still recovered, and
+ * both commands still act on them; on anything else they move nothing.
  *
  * <p>What it guarantees:
  * <ul>
@@ -35,14 +40,16 @@ import java.util.Set;
  *       {@link InsufficientFunds} and changes nothing. Only the treasury may go negative: deposits
  *       are transfers from it and withdrawals transfers to it, so the balances of all wallets,
  *       the treasury's included, add up to zero less the money debited and not yet credited.</li>
+ *   <li>A transfer id is either debited or credited here, never both: the window below holds the
+ *       ids of both kinds of step. {@link chatterbox.transfer.TransferRequest} refuses a transfer
+ *       from a wallet to itself.</li>
  *   <li>Each step happens at most once per transfer, however often it is delivered: a repeated
- *       step is answered as the first one was and writes nothing. A debit is recognised by its hold
- *       while the transfer runs, and every step by the window of recently finished transfer ids
- *       afterwards. A refused debit is journaled ({@link DebitRefused}) and stays refused: a copy
+ *       step is answered as the first one was and writes nothing: every step is recognised by the
+ *       window of recently finished transfer ids (and an older journal's debit by its hold). A refused debit is journaled ({@link DebitRefused}) and stays refused: a copy
  *       of it delivered late, after money came in, must not put a hold under a transfer that has
  *       already been rejected (BankTest found such a stranded hold after a failover).</li>
- *   <li>Money on hold is neither spendable nor lost: it leaves only by settling or returns only
- *       by refunding, once.</li>
+ *   <li>Money an older journal holds is neither spendable nor lost: it leaves only by settling
+ *       or returns only by refunding, once.</li>
  *   <li>No answer rests on a view of the journal that another incarnation of this wallet has
  *       moved past (two can overlap for a moment after a partition or a pause). An answer that
  *       moves money is a write, and the journal's key on (persistence id, sequence number) lets
@@ -92,8 +99,12 @@ public final class Wallet extends EventSourcedBehaviorWithEnforcedReplies<Wallet
    *                       events after its snapshot took 43 ms at p99 against 36 with 99, 45-50
    *                       with 499 and 62 with 999 (docs/performance.md, Change 29); issue 6 asks
    *                       for 50.
+   * @param holdDebits     debit into a hold ({@link FundsHeld}), as versions before 6 December 2026
+   *                       did, rather than for good ({@link FundsDebited}): only while a rolling
+   *                       update from such a version runs, for they cannot read {@link FundsDebited}
+   *                       (docs/deployment.md)
    */
-  public record Settings(int finishedWindow, int snapshotEvery) {
+  public record Settings(int finishedWindow, int snapshotEvery, boolean holdDebits) {
     public static final int DEFAULT_FINISHED_WINDOW = 10_000;
     public static final int DEFAULT_SNAPSHOT_EVERY = 300;
 
@@ -102,9 +113,15 @@ public final class Wallet extends EventSourcedBehaviorWithEnforcedReplies<Wallet
       if (snapshotEvery < 1) throw new IllegalArgumentException("snapshotEvery must be at least 1: " + snapshotEvery);
     }
 
+    /** Debits without a hold. */
+    public Settings(int finishedWindow, int snapshotEvery) {
+      this(finishedWindow, snapshotEvery, false);
+    }
+
     /** From the app's {@code chatterbox.money} section. */
     public static Settings fromConfig(Config money) {
-      return new Settings(money.getInt("wallet-dedup-window"), money.getInt("wallet-snapshot-every"));
+      return new Settings(money.getInt("wallet-dedup-window"), money.getInt("wallet-snapshot-every"),
+          money.getBoolean("wallet-debits-hold"));
     }
   }
 
@@ -112,7 +129,7 @@ public final class Wallet extends EventSourcedBehaviorWithEnforcedReplies<Wallet
 
   public sealed interface Command extends JsonSerializable {}
 
-  /** Takes {@code amount} from the balance into a hold for the outgoing transfer {@code transferId}. */
+  /** Takes {@code amount} out of the balance for the outgoing transfer {@code transferId}. */
   public record Debit(String transferId, long amount, ActorRef<DebitReply> replyTo) implements Command {
     public Debit {
       requireStep(transferId, amount);
@@ -126,14 +143,17 @@ public final class Wallet extends EventSourcedBehaviorWithEnforcedReplies<Wallet
     }
   }
 
-  /** The transfer went through: its held money leaves for good. */
+  /**
+   * The transfer went through: money an older journal's debit put on hold for it leaves for good.
+   * After a debit without a hold, nothing to do.
+   */
   public record Settle(String transferId, ActorRef<Settled> replyTo) implements Command {
     public Settle {
       Objects.requireNonNull(transferId, "transferId");
     }
   }
 
-  /** The transfer was called off: its held money returns to the balance. */
+  /** The transfer was called off: money an older journal's debit put on hold for it returns to the balance. */
   public record Refund(String transferId, ActorRef<Refunded> replyTo) implements Command {
     public Refund {
       Objects.requireNonNull(transferId, "transferId");
@@ -151,8 +171,15 @@ public final class Wallet extends EventSourcedBehaviorWithEnforcedReplies<Wallet
 
   public sealed interface DebitReply extends JsonSerializable {}
 
-  /** The amount is on hold for the transfer (now, or already before). */
-  public record Debited(String transferId) implements DebitReply {}
+  /**
+   * The amount is debited for the transfer (now, or already before).
+   *
+   * @param balance as in {@link Credited}
+   * @param settled the money has left for good: the transfer need not {@link Settle}. False only
+   *                for a debit an older journal put on hold (and in the answer of a wallet that
+   *                still holds, which leaves the field out: a rolling upgrade settles as before)
+   */
+  public record Debited(String transferId, long balance, boolean settled) implements DebitReply {}
 
   /** Nothing was debited: {@code balance} is what could have been. */
   public record InsufficientFunds(String transferId, long balance) implements DebitReply {}
@@ -186,7 +213,10 @@ public final class Wallet extends EventSourcedBehaviorWithEnforcedReplies<Wallet
     long amount();
   }
 
-  /** Balance down by {@code amount}, held up by {@code amount}. */
+  /** Balance down by {@code amount} for good: the money is on its way to the payee. */
+  public record FundsDebited(String walletId, String transferId, long amount) implements Event {}
+
+  /** Balance down by {@code amount}, held up by {@code amount}: how journals before 6 December 2026 debited. */
   public record FundsHeld(String walletId, String transferId, long amount) implements Event {}
 
   /** A debit of {@code amount} refused for want of funds: nothing moved, and a repeat is refused too. */
@@ -216,8 +246,10 @@ public final class Wallet extends EventSourcedBehaviorWithEnforcedReplies<Wallet
 
   /**
    * @param balance  spendable minor units
-   * @param holds    transfer id to the minor units debited for it and not yet settled or refunded
-   * @param finished the transfers this wallet finished most recently (credited, settled, refunded)
+   * @param holds    transfer id to the minor units an older journal's debit holds for it, not yet
+   *                 settled or refunded
+   * @param finished the transfers this wallet finished its step of most recently (debited,
+   *                 credited, settled, refunded)
    * @param refused  the transfers whose debit this wallet refused most recently
    */
   public record State(long balance, Map<String, Long> holds, FinishedTransfers finished, FinishedTransfers refused)
@@ -239,6 +271,10 @@ public final class Wallet extends EventSourcedBehaviorWithEnforcedReplies<Wallet
       var newHolds = new HashMap<>(holds);
       newHolds.put(transferId, amount);
       return new State(Math.subtractExact(balance, amount), newHolds, finished, refused);
+    }
+
+    State debit(String transferId, long amount, int window) {
+      return new State(Math.subtractExact(balance, amount), holds, finished.add(transferId, window), refused);
     }
 
     State refuse(String transferId, int window) {
@@ -272,6 +308,7 @@ public final class Wallet extends EventSourcedBehaviorWithEnforcedReplies<Wallet
   private final boolean mayGoNegative;
   private final int finishedWindow;
   private final int snapshotEvery;
+  private final boolean holdDebits;
 
   private Wallet(String walletId, Settings settings) {
     super(PersistenceId.of(ENTITY_TYPE_KEY.name(), walletId));
@@ -279,6 +316,7 @@ public final class Wallet extends EventSourcedBehaviorWithEnforcedReplies<Wallet
     this.mayGoNegative = TREASURY_ID.equals(walletId);
     this.finishedWindow = settings.finishedWindow();
     this.snapshotEvery = settings.snapshotEvery();
+    this.holdDebits = settings.holdDebits();
   }
 
   @Override
@@ -300,19 +338,26 @@ public final class Wallet extends EventSourcedBehaviorWithEnforcedReplies<Wallet
   }
 
   private ReplyEffect<Event, State> onDebit(State state, Debit debit) {
-    var debited = new Debited(debit.transferId());
-    var refused = new InsufficientFunds(debit.transferId(), state.balance());
-    boolean seenBefore = state.holds().containsKey(debit.transferId()) || state.finished().contains(debit.transferId());
-    if (seenBefore) return Effect().reply(debit.replyTo(), debited);
-    if (state.refused().contains(debit.transferId())) return Effect().reply(debit.replyTo(), refused);
+    var transferId = debit.transferId();
+    var refused = new InsufficientFunds(transferId, state.balance());
+    if (state.holds().containsKey(transferId)) {
+      return Effect().reply(debit.replyTo(), new Debited(transferId, state.balance(), false));
+    }
+    if (state.finished().contains(transferId)) {
+      return Effect().reply(debit.replyTo(), new Debited(transferId, state.balance(), true));
+    }
+    if (state.refused().contains(transferId)) return Effect().reply(debit.replyTo(), refused);
     if (!mayGoNegative && state.balance() < debit.amount()) {
       return Effect()
-          .persist(new DebitRefused(walletId, debit.transferId(), debit.amount()))
+          .persist(new DebitRefused(walletId, transferId, debit.amount()))
           .thenReply(debit.replyTo(), newState -> refused);
     }
+    Event debited = holdDebits
+        ? new FundsHeld(walletId, transferId, debit.amount())
+        : new FundsDebited(walletId, transferId, debit.amount());
     return Effect()
-        .persist(new FundsHeld(walletId, debit.transferId(), debit.amount()))
-        .thenReply(debit.replyTo(), newState -> debited);
+        .persist(debited)
+        .thenReply(debit.replyTo(), newState -> new Debited(transferId, newState.balance(), !holdDebits));
   }
 
   private ReplyEffect<Event, State> onCredit(State state, Credit credit) {
@@ -368,6 +413,7 @@ public final class Wallet extends EventSourcedBehaviorWithEnforcedReplies<Wallet
   public EventHandler<State, Event> eventHandler() {
     return newEventHandlerBuilder()
         .forAnyState()
+        .onEvent(FundsDebited.class, (state, debited) -> state.debit(debited.transferId(), debited.amount(), finishedWindow))
         .onEvent(FundsHeld.class, (state, held) -> state.hold(held.transferId(), held.amount()))
         .onEvent(DebitRefused.class, (state, refused) -> state.refuse(refused.transferId(), finishedWindow))
         .onEvent(FundsCredited.class, (state, credited) -> state.credit(credited.transferId(), credited.amount(), finishedWindow))

@@ -11,8 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The entities' settings as the node reads them: chatterbox.conf ships the values the code
- * documents and measured (docs/performance.md, Changes 29 and 31), and an operator's value reaches
- * the entity.
+ * documents and measured (docs/performance.md, Changes 29, 31 and 33), and an operator's value
+ * reaches the entity.
  */
 class EntitySettingsConfigTest {
 
@@ -25,10 +25,12 @@ class EntitySettingsConfigTest {
   }
 
   @Test
-  void anOperatorsSnapshotIntervalsReachTheEntities() {
+  void anOperatorsSettingsReachTheEntities() {
     var config = ChatterBoxApp.config(Map.of(
-        "chatterbox.rooms.snapshot-every", 120, "chatterbox.money.wallet-snapshot-every", 450)).getConfig("chatterbox");
+        "chatterbox.rooms.snapshot-every", 120, "chatterbox.money.wallet-snapshot-every", 450,
+        "chatterbox.money.wallet-debits-hold", true)).getConfig("chatterbox");
     assertEquals(120, Room.Settings.fromConfig(config.getConfig("rooms")).snapshotEvery());
-    assertEquals(450, Wallet.Settings.fromConfig(config.getConfig("money")).snapshotEvery());
+    assertEquals(new Wallet.Settings(Wallet.Settings.DEFAULT_FINISHED_WINDOW, 450, true),
+        Wallet.Settings.fromConfig(config.getConfig("money")));
   }
 }

@@ -18,10 +18,10 @@ final class ExactlyOnce {
       known.add(outcome.transferId());
       var steps = book.transfers.get(outcome.transferId());
       var problem = switch (outcome.status()) {
-        case 201 -> steps != null && steps.held == 1 && steps.credited == 1 && steps.settled == 1 && steps.refunded == 0
+        case 201 -> steps != null && steps.debits() == 1 && steps.credited == 1 && steps.settled == steps.held && steps.refunded == 0
             && outcome.payer().equals(steps.payer) && outcome.payee().equals(steps.payee) && steps.amount == outcome.amount()
             ? null : "completed but not applied exactly once";
-        case 422 -> steps == null || (steps.credited == 0 && steps.held == steps.refunded && steps.held <= 1)
+        case 422 -> steps == null || (steps.credited == 0 && steps.debited == 0 && steps.held == steps.refunded && steps.held <= 1)
             ? null : "refused but money moved";
         case 401, 423 -> steps == null ? null : "refused for its PIN but money moved";
         case 0 -> steps == null || atMostOnce(steps) ? null : "outcome unknown and applied more than once";
@@ -38,12 +38,12 @@ final class ExactlyOnce {
   }
 
   private static boolean atMostOnce(JournalBook.Steps steps) {
-    return steps.held <= 1 && steps.credited <= 1 && steps.settled <= 1 && steps.refunded <= 1
-        && steps.settled + steps.refunded <= 1 && steps.refused <= 1 && steps.refused + steps.held <= 1;
+    return steps.debits() <= 1 && steps.credited <= 1 && steps.settled <= 1 && steps.refunded <= 1
+        && steps.settled + steps.refunded <= steps.held && steps.refused <= 1 && steps.refused + steps.debits() <= 1;
   }
 
   private static String describe(JournalBook.Steps steps) {
-    return steps == null ? "(no wallet events)" : "(held " + steps.held + ", credited " + steps.credited + ", settled "
+    return steps == null ? "(no wallet events)" : "(debited " + steps.debited + ", held " + steps.held + ", credited " + steps.credited + ", settled "
         + steps.settled + ", refunded " + steps.refunded + ", refused " + steps.refused + ", " + steps.payer + " -> " + steps.payee + " " + steps.amount + ")";
   }
 }

@@ -29,14 +29,28 @@ final class JournalBook {
     String payer;
     String payee;
     long amount;
-    int held;
+    int debited;
+    int held; // journals before 6 December 2026 debited into a hold
     int credited;
     int settled;
     int refunded;
     int refused;
 
+    /** The payer's debits, with or without a hold. */
+    int debits() {
+      return debited + held;
+    }
+
     boolean inTransit() {
-      return held > 0 && credited == 0 && refunded == 0;
+      return debits() > 0 && credited == 0 && refunded == 0;
+    }
+
+    boolean holdOpen() {
+      return held > 0 && settled == 0 && refunded == 0;
+    }
+
+    boolean unfinished() {
+      return inTransit() || holdOpen();
     }
   }
 
@@ -72,6 +86,12 @@ final class JournalBook {
       long amount = event.path("amount").asLong();
       events++;
       switch (kind) {
+        case "FundsDebited" -> {
+          steps.payer = wallet;
+          steps.amount = amount;
+          steps.debited++;
+          add(wallet, -amount);
+        }
         case "FundsHeld" -> {
           steps.payer = wallet;
           steps.amount = amount;
@@ -124,10 +144,10 @@ final class JournalBook {
   @Override
   public String toString() {
     var open = transfers.entrySet().stream()
-        .filter(e -> e.getValue().held > 0 && e.getValue().settled == 0 && e.getValue().refunded == 0)
+        .filter(e -> e.getValue().unfinished())
         .limit(10)
         .map(e -> e.getKey() + " (" + e.getValue().payer + " -> " + e.getValue().payee + ", " + e.getValue().amount
-            + ": held " + e.getValue().held + ", credited " + e.getValue().credited + ", refused " + e.getValue().refused + ")")
+            + ": debited " + e.getValue().debited + ", held " + e.getValue().held + ", credited " + e.getValue().credited + ", refused " + e.getValue().refused + ")")
         .toList();
     return "journal book: " + openHolds() + " open hold(s), " + inTransit() + " in transit, e.g. " + open;
   }
@@ -138,7 +158,7 @@ final class JournalBook {
    */
   void dumpOpen(Database database, java.nio.file.Path file) {
     var open = transfers.entrySet().stream()
-        .filter(e -> e.getValue().held > 0 && e.getValue().settled == 0 && e.getValue().refunded == 0)
+        .filter(e -> e.getValue().unfinished())
         .limit(10).toList();
     var ids = new java.util.LinkedHashSet<String>();
     for (var transfer : open) {
@@ -171,6 +191,6 @@ final class JournalBook {
 
   /** Transfers whose hold is still open (neither settled nor refunded): zero once everything settled. */
   long openHolds() {
-    return transfers.values().stream().filter(s -> s.held > 0 && s.settled == 0 && s.refunded == 0).count();
+    return transfers.values().stream().filter(Steps::holdOpen).count();
   }
 }

@@ -84,11 +84,13 @@ class ReadModelBatchesTest {
         // first seen here, and back to nothing within the batch: the row still appears, at zero
         new Wallet.FundsHeld("cy", "t5", 70),
         new Wallet.HoldRefunded("cy", "t5", 70));
-    walletBatch(new Wallet.FundsCredited("bo", "t6", 5), new Wallet.HoldSettled("ann", "t2", 200));
+    walletBatch(new Wallet.FundsCredited("bo", "t6", 5), new Wallet.HoldSettled("ann", "t2", 200),
+        // a debit without a hold (journals since 6 December 2026)
+        new Wallet.FundsDebited("bo", "t7", 100), new Wallet.FundsCredited("ann", "t7", 100));
 
     assertEquals(Map.of(
-            "ann", List.of(1_000L - 300 - 200, 0L),
-            "bo", List.of(305L, 0L),
+            "ann", List.of(1_000L - 300 - 200 + 100, 0L),
+            "bo", List.of(205L, 0L),
             "cy", List.of(0L, 0L)),
         balances());
   }

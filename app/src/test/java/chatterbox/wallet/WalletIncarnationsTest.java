@@ -68,10 +68,10 @@ class WalletIncarnationsTest {
     credited.expectMessage(new Credited("funding", 1000));
     var stale = incarnation(walletId);
     assertEquals(new Balance(1000, 0), balance(stale), "the second incarnation has recovered");
-    // The old incarnation goes on: it holds 300 for t1, which the second one has not seen.
+    // The old incarnation goes on: it debits 300 for t1, which the second one has not seen.
     var debited = testKit.createTestProbe(Wallet.DebitReply.class);
     old.tell(new Wallet.Debit("t1", 300, debited.ref()));
-    debited.expectMessage(new Debited("t1"));
+    debited.expectMessage(new Debited("t1", 700, true));
     return new Overlap(walletId, old, stale);
   }
 
@@ -82,23 +82,28 @@ class WalletIncarnationsTest {
   }
 
   @Test
-  void aStaleIncarnationDoesNotSayNothingIsHeldButStopsAndTheNextOneSettlesTheHold() throws SQLException {
-    staleOneStopsAndTheNextOneAnswers(Settled.class, replyTo -> new Wallet.Settle("t1", replyTo), new Settled("t1", 700),
-        new Balance(700, 0), "HoldSettled");
+  void aStaleIncarnationDoesNotDebitTwiceButStopsAndTheNextOneRecognisesTheDebit() throws SQLException {
+    staleOneStopsAndTheNextOneAnswers(Wallet.DebitReply.class, replyTo -> new Wallet.Debit("t1", 300, replyTo),
+        new Debited("t1", 700, true));
+  }
+
+  @Test
+  void aStaleIncarnationDoesNotSayNothingIsHeldToASettle() throws SQLException {
+    staleOneStopsAndTheNextOneAnswers(Settled.class, replyTo -> new Wallet.Settle("t1", replyTo), new Settled("t1", 700));
   }
 
   @Test
   void aStaleIncarnationDoesNotSayNothingIsHeldToARefundEither() throws SQLException {
-    staleOneStopsAndTheNextOneAnswers(Refunded.class, replyTo -> new Wallet.Refund("t1", replyTo), new Refunded("t1"),
-        new Balance(1000, 0), "HoldRefunded");
+    staleOneStopsAndTheNextOneAnswers(Refunded.class, replyTo -> new Wallet.Refund("t1", replyTo), new Refunded("t1"));
   }
 
   /**
    * The saga, moved to a survivor, sends {@code step} for t1 to the stale incarnation: it must stop
-   * unanswered, and the retry, reaching a new incarnation, must find the hold and finish it.
+   * unanswered, and the retry, reaching a new incarnation, must find the debit and answer from it,
+   * moving no money a second time.
    */
   private static <R> void staleOneStopsAndTheNextOneAnswers(Class<R> replyType, Function<ActorRef<R>, Command> step,
-                                                           R answer, Balance after, String event) throws SQLException {
+                                                           R answer) throws SQLException {
     var overlap = overlap();
     var replies = testKit.createTestProbe(replyType);
 
@@ -109,24 +114,24 @@ class WalletIncarnationsTest {
     var next = incarnation(overlap.walletId());
     next.tell(step.apply(replies.ref()));
     replies.expectMessage(answer);
-    assertEquals(after, balance(next));
-    assertEquals(List.of("FundsCredited", "FundsHeld", event), journal(overlap.walletId()));
+    assertEquals(new Balance(700, 0), balance(next));
+    assertEquals(List.of("FundsCredited", "FundsDebited"), journal(overlap.walletId()));
   }
 
   @Test
   void onceTheNewIncarnationHasWrittenTheOldOneCanWriteNoMore() throws SQLException {
     var overlap = overlap();
-    var next = incarnation(overlap.walletId()); // recovers the hold
-    var settled = testKit.createTestProbe(Settled.class);
-    next.tell(new Wallet.Settle("t1", settled.ref()));
-    settled.expectMessage(new Settled("t1", 700));
+    var next = incarnation(overlap.walletId()); // recovers the debit
+    var credited = testKit.createTestProbe(Credited.class);
+    next.tell(new Wallet.Credit("t2", 50, credited.ref()));
+    credited.expectMessage(new Credited("t2", 750));
 
-    // The old incarnation still believes t1 is on hold: its refund is refused by the journal.
-    var refunded = testKit.createTestProbe(Refunded.class);
-    overlap.old().tell(new Wallet.Refund("t1", refunded.ref()));
-    refunded.expectTerminated(overlap.old(), Duration.ofSeconds(10));
-    refunded.expectNoMessage(Duration.ofMillis(100));
-    assertEquals(List.of("FundsCredited", "FundsHeld", "HoldSettled"), journal(overlap.walletId()));
+    // The old incarnation has not seen t2's credit: its debit for t3 is refused by the journal.
+    var debited = testKit.createTestProbe(Wallet.DebitReply.class);
+    overlap.old().tell(new Wallet.Debit("t3", 700, debited.ref()));
+    debited.expectTerminated(overlap.old(), Duration.ofSeconds(10));
+    debited.expectNoMessage(Duration.ofMillis(100));
+    assertEquals(List.of("FundsCredited", "FundsDebited", "FundsCredited"), journal(overlap.walletId()));
   }
 
   /** The wallet's journal, event kinds in sequence order. */

@@ -10,6 +10,7 @@ import chatterbox.wallet.Wallet.DebitReply;
 import chatterbox.wallet.Wallet.Debited;
 import chatterbox.wallet.Wallet.Event;
 import chatterbox.wallet.Wallet.FundsCredited;
+import chatterbox.wallet.Wallet.FundsDebited;
 import chatterbox.wallet.Wallet.FundsHeld;
 import chatterbox.wallet.Wallet.HoldRefunded;
 import chatterbox.wallet.Wallet.HoldSettled;
@@ -53,6 +54,25 @@ class WalletTest {
     return "user" + walletNumber.incrementAndGet();
   }
 
+  /**
+   * A wallet woken from a journal written before debits went without a hold: {@code balance} credited,
+   * then {@code held} put on hold for transfer {@code heldFor}.
+   */
+  private static EventSourcedBehaviorTestKit<Command, Event, State> walletHoldingFromAnOlderJournal(
+      String walletId, Wallet.Settings settings, long balance, String heldFor, long held) {
+    var wallet = wallet(walletId, settings);
+    wallet.persistenceTestKit().persistForRecovery("Wallet|" + walletId,
+        List.of(new FundsCredited(walletId, "funding", balance), new FundsHeld(walletId, heldFor, held)));
+    wallet.restart();
+    return wallet;
+  }
+
+  private static EventSourcedBehaviorTestKit<Command, Event, State> walletHoldingFromAnOlderJournal(
+      String walletId, long balance, String heldFor, long held) {
+    return walletHoldingFromAnOlderJournal(walletId, new Wallet.Settings(10, Wallet.Settings.DEFAULT_SNAPSHOT_EVERY),
+        balance, heldFor, held);
+  }
+
   private static EventSourcedBehaviorTestKit<Command, Event, State> walletWith(long balance) {
     var wallet = wallet(newUser(), Wallet.Settings.DEFAULT_FINISHED_WINDOW);
     credit(wallet, "funding", balance);
@@ -84,18 +104,34 @@ class WalletTest {
   }
 
   @Test
-  void debitMovesTheAmountFromTheBalanceIntoAHold() {
+  void debitTakesTheAmountOutOfTheBalanceForGood() {
     var walletId = newUser();
     var wallet = wallet(walletId, 10);
     credit(wallet, "funding", 1000);
 
     var result = debit(wallet, "t1", 300);
 
-    assertEquals(new Debited("t1"), result.reply());
-    assertEquals(List.of(new FundsHeld(walletId, "t1", 300)), result.events());
+    assertEquals(new Debited("t1", 700, true), result.reply(), "the balance after it, and nothing to settle");
+    assertEquals(List.of(new FundsDebited(walletId, "t1", 300)), result.events());
     assertEquals(700, result.state().balance());
-    assertEquals(Map.of("t1", 300L), result.state().holds());
+    assertEquals(Map.of(), result.state().holds());
+    assertTrue(result.state().finished().contains("t1"), "recognised when it comes again");
+    assertEquals(new Balance(700, 0), balance(wallet));
+  }
+
+  @Test
+  void aWalletSetToHoldDebitsHoldsThemAsVersionsBeforeDidForARollingUpdate() {
+    var walletId = newUser();
+    var wallet = wallet(walletId, new Wallet.Settings(10, Wallet.Settings.DEFAULT_SNAPSHOT_EVERY, true));
+    credit(wallet, "funding", 1000);
+
+    var result = debit(wallet, "t1", 300);
+
+    assertEquals(new Debited("t1", 700, false), result.reply(), "the saga must settle it");
+    assertEquals(List.of(new FundsHeld(walletId, "t1", 300)), result.events());
     assertEquals(new Balance(700, 300), balance(wallet));
+    assertEquals(List.of(new HoldSettled(walletId, "t1", 300)), settle(wallet, "t1").events());
+    assertEquals(new Balance(700, 0), balance(wallet));
   }
 
   @Test
@@ -117,24 +153,26 @@ class WalletTest {
   void debitOfTheWholeBalanceIsAllowed() {
     var wallet = walletWith(100);
 
-    assertEquals(new Debited("t1"), debit(wallet, "t1", 100).reply());
-    assertEquals(new Balance(0, 100), balance(wallet));
+    assertEquals(new Debited("t1", 0, true), debit(wallet, "t1", 100).reply());
+    assertEquals(new Balance(0, 0), balance(wallet));
   }
 
   @Test
-  void repeatedDebitIsAnsweredAgainWithoutASecondHold() {
+  void repeatedDebitIsAnsweredAgainWithoutTakingTheMoneyTwice() {
     var wallet = walletWith(1000);
     debit(wallet, "t1", 300);
+    credit(wallet, "in", 50);
 
-    var whileHeld = debit(wallet, "t1", 300);
-    assertEquals(new Debited("t1"), whileHeld.reply());
-    assertTrue(whileHeld.hasNoEvents());
+    var again = debit(wallet, "t1", 300);
+    assertEquals(new Debited("t1", 750, true), again.reply(), "a repeat answers the balance as it is now");
+    assertTrue(again.hasNoEvents());
 
-    settle(wallet, "t1");
-    var afterSettling = debit(wallet, "t1", 300);
-    assertEquals(new Debited("t1"), afterSettling.reply());
-    assertTrue(afterSettling.hasNoEvents());
-    assertEquals(new Balance(700, 0), balance(wallet));
+    // What a transfer restarted after its debit sends beside the credit, not knowing whether an
+    // older journal held the money: answered from the window, without a write.
+    var settle = settle(wallet, "t1");
+    assertEquals(new Settled("t1", 750), settle.reply());
+    assertTrue(settle.hasNoEvents());
+    assertEquals(new Balance(750, 0), balance(wallet));
   }
 
   @Test
@@ -142,8 +180,19 @@ class WalletTest {
     var wallet = walletWith(300);
     debit(wallet, "t1", 300);
 
-    // A refusal here would make the saga reject a transfer whose money is already on hold.
-    assertEquals(new Debited("t1"), debit(wallet, "t1", 300).reply());
+    // A refusal here would make the saga reject a transfer whose money is already debited.
+    assertEquals(new Debited("t1", 0, true), debit(wallet, "t1", 300).reply());
+  }
+
+  @Test
+  void aHoldFromAnOlderJournalIsRecognisedAndStillHasToBeSettled() {
+    var wallet = walletHoldingFromAnOlderJournal(newUser(), 1000, "t1", 300);
+
+    var again = debit(wallet, "t1", 300);
+
+    assertEquals(new Debited("t1", 700, false), again.reply(), "the saga must settle this one");
+    assertTrue(again.hasNoEvents());
+    assertEquals(new Balance(700, 300), balance(wallet));
   }
 
   @Test
@@ -165,9 +214,7 @@ class WalletTest {
   @Test
   void settleLetsTheHeldMoneyGoOnce() {
     var walletId = newUser();
-    var wallet = wallet(walletId, 10);
-    credit(wallet, "funding", 1000);
-    debit(wallet, "t1", 300);
+    var wallet = walletHoldingFromAnOlderJournal(walletId, 1000, "t1", 300);
 
     var settled = settle(wallet, "t1");
     var again = settle(wallet, "t1");
@@ -184,9 +231,7 @@ class WalletTest {
   @Test
   void refundGivesTheHeldMoneyBackOnce() {
     var walletId = newUser();
-    var wallet = wallet(walletId, 10);
-    credit(wallet, "funding", 1000);
-    debit(wallet, "t1", 300);
+    var wallet = walletHoldingFromAnOlderJournal(walletId, 1000, "t1", 300);
 
     var refunded = refund(wallet, "t1");
     var again = refund(wallet, "t1");
@@ -224,9 +269,7 @@ class WalletTest {
 
     var result = debit(treasury, "deposit-1", 500);
 
-    assertEquals(new Debited("deposit-1"), result.reply());
-    assertEquals(-500, result.state().balance());
-    settle(treasury, "deposit-1");
+    assertEquals(new Debited("deposit-1", -500, true), result.reply());
     assertEquals(new Balance(-500, 0), balance(treasury));
   }
 
@@ -263,7 +306,6 @@ class WalletTest {
     credit(wallet, "a", 1);
     credit(wallet, "b", 1);
     debit(wallet, "c", 1);
-    settle(wallet, "c");
     credit(wallet, "d", 1);
 
     assertEquals(List.of("b", "c", "d"), wallet.getState().finished().oldestFirst());
@@ -276,34 +318,35 @@ class WalletTest {
   @Test
   void recoveryFromASnapshotKeepsBalanceHoldsAndTheWindow() {
     var walletId = newUser();
-    var wallet = wallet(walletId, new Wallet.Settings(3, 50));
-    // 48 credits and 2 debits are events 1..50: a snapshot is taken at 50, the interval set.
-    IntStream.rangeClosed(1, 48).forEach(n -> credit(wallet, "c" + n, 1));
-    debit(wallet, "h1", 5);
-    debit(wallet, "h2", 7);
-    credit(wallet, "c49", 1);
+    // An older journal's credit of 100 and hold of 5 for h0 are events 1 and 2; 46 credits and 2
+    // debits are events 3..50: a snapshot is taken at 50, the interval set.
+    var wallet = walletHoldingFromAnOlderJournal(walletId, new Wallet.Settings(3, 50), 100, "h0", 5);
+    IntStream.rangeClosed(1, 46).forEach(n -> credit(wallet, "c" + n, 1));
+    debit(wallet, "d1", 7);
+    debit(wallet, "d2", 9);
+    credit(wallet, "c47", 1);
 
     var snapshots = wallet.snapshotTestKit().orElseThrow().persistedInStorage("Wallet|" + walletId);
     assertEquals(50, snapshots.get(snapshots.size() - 1).first().sequenceNr());
-    assertEquals(new State(36, Map.of("h1", 5L, "h2", 7L), FinishedTransfers.of(List.of("c46", "c47", "c48")),
+    assertEquals(new State(125, Map.of("h0", 5L), FinishedTransfers.of(List.of("c46", "d1", "d2")),
             FinishedTransfers.NONE),
         snapshots.get(snapshots.size() - 1).second());
 
     // Recovery loads the snapshot and replays only event 51: holds and window must come from the snapshot.
     var recovered = wallet.restart().state();
 
-    assertEquals(new State(37, Map.of("h1", 5L, "h2", 7L), FinishedTransfers.of(List.of("c47", "c48", "c49")),
+    assertEquals(new State(126, Map.of("h0", 5L), FinishedTransfers.of(List.of("d1", "d2", "c47")),
         FinishedTransfers.NONE), recovered);
-    assertTrue(debit(wallet, "h1", 5).hasNoEvents(), "the hold is recognised");
-    assertTrue(credit(wallet, "c47", 1).hasNoEvents(), "the window is recognised");
-    assertEquals(new Balance(37, 12), balance(wallet));
+    assertEquals(new Debited("h0", 126, false), debit(wallet, "h0", 5).reply(), "the hold is recognised");
+    assertTrue(debit(wallet, "d1", 7).hasNoEvents(), "the window is recognised");
+    assertEquals(new Balance(126, 5), balance(wallet));
   }
 
   @Test
   void everyEventIsTaggedForTheProjections() {
     var wallet = (Wallet) Wallet.create(newUser(), 10);
 
-    for (Event event : List.<Event>of(new FundsHeld("w", "t", 1), new FundsCredited("w", "t", 1),
+    for (Event event : List.<Event>of(new FundsDebited("w", "t", 1), new FundsHeld("w", "t", 1), new FundsCredited("w", "t", 1),
         new HoldSettled("w", "t", 1), new HoldRefunded("w", "t", 1), new Wallet.DebitRefused("w", "t", 1),
         new Wallet.NothingHeld("w", "t"))) {
       assertEquals(Set.of(Wallet.TAG), wallet.tagsFor(event));
