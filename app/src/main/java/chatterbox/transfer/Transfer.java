@@ -38,7 +38,7 @@ import java.util.regex.Pattern;
  * One transfer of money between two wallets (entity id: the client-chosen transfer id), run as a
  * saga: debit the payer, then credit the payee. A credit is never refused, so once the debit is
  * done the transfer can only complete, and the payer's wallet keeps no hold for it. (A debit that
- * an older journal put on hold is settled at the payer beside the credit, as then: see
+ * put the money on hold, as older journals' did, is settled at the payer beside the credit: see
  * {@link Wallet.Debited#settled}; and after a restart in {@link Crediting}, where the transfer no
  * longer knows, a settle goes with the credit, which the payer answers without a write when there
  * is nothing held.)
@@ -239,7 +239,7 @@ public final class Transfer extends EventSourcedBehaviorWithEnforcedReplies<Tran
     }
   }
 
-  /** The payer is debited: crediting the payee (and settling an older journal's hold at the payer, both at once). */
+  /** The payer is debited: crediting the payee (and settling a held debit at the payer, both at once). */
   public record Crediting(Details transfer) implements InFlight {
     @Override
     public TransferStatus status() {

@@ -31,8 +31,9 @@ import java.util.Set;
  * flight, with its transfer).
  *
  * <p>Journals written before 6 December 2026 put a debit's money on hold ({@link FundsHeld}) until
- * {@link Settle} let it go or {@link Refund} gave it back. Such holds are still recovered, and
- * both commands still act on them; on anything else they move nothing.
+ * {@link Settle} let it go or {@link Refund} gave it back, and so does a wallet set to hold debits
+ * for a rolling update ({@link Settings#holdDebits}). Such holds are recovered, and both commands
+ * act on them; on anything else they move nothing.
  *
  * <p>What it guarantees:
  * <ul>
@@ -45,11 +46,12 @@ import java.util.Set;
  *       from a wallet to itself.</li>
  *   <li>Each step happens at most once per transfer, however often it is delivered: a repeated
  *       step is answered as the first one was and writes nothing: every step is recognised by the
- *       window of recently finished transfer ids (and an older journal's debit by its hold). A refused debit is journaled ({@link DebitRefused}) and stays refused: a copy
- *       of it delivered late, after money came in, must not put a hold under a transfer that has
- *       already been rejected (BankTest found such a stranded hold after a failover).</li>
- *   <li>Money an older journal holds is neither spendable nor lost: it leaves only by settling
- *       or returns only by refunding, once.</li>
+ *       window of recently finished transfer ids (a held debit by its hold). A refused debit is
+ *       journaled ({@link DebitRefused}) and stays refused: a copy of it delivered late, after
+ *       money came in, must not debit a transfer that has already been rejected (BankTest found
+ *       such a stranded hold after a failover).</li>
+ *   <li>Money on hold is neither spendable nor lost: it leaves only by settling or returns only
+ *       by refunding, once.</li>
  *   <li>No answer rests on a view of the journal that another incarnation of this wallet has
  *       moved past (two can overlap for a moment after a partition or a pause). An answer that
  *       moves money is a write, and the journal's key on (persistence id, sequence number) lets
@@ -144,8 +146,8 @@ public final class Wallet extends EventSourcedBehaviorWithEnforcedReplies<Wallet
   }
 
   /**
-   * The transfer went through: money an older journal's debit put on hold for it leaves for good.
-   * After a debit without a hold, nothing to do.
+   * The transfer went through: money a held debit ({@link FundsHeld}) put on hold for it leaves
+   * for good. After a debit without a hold, nothing to do.
    */
   public record Settle(String transferId, ActorRef<Settled> replyTo) implements Command {
     public Settle {
@@ -153,7 +155,7 @@ public final class Wallet extends EventSourcedBehaviorWithEnforcedReplies<Wallet
     }
   }
 
-  /** The transfer was called off: money an older journal's debit put on hold for it returns to the balance. */
+  /** The transfer was called off: money a held debit put on hold for it returns to the balance. */
   public record Refund(String transferId, ActorRef<Refunded> replyTo) implements Command {
     public Refund {
       Objects.requireNonNull(transferId, "transferId");
@@ -176,8 +178,9 @@ public final class Wallet extends EventSourcedBehaviorWithEnforcedReplies<Wallet
    *
    * @param balance as in {@link Credited}
    * @param settled the money has left for good: the transfer need not {@link Settle}. False only
-   *                for a debit an older journal put on hold (and in the answer of a wallet that
-   *                still holds, which leaves the field out: a rolling upgrade settles as before)
+   *                for a held debit ({@link FundsHeld}: an older journal's, or one made for a
+   *                rolling update), and in the answer of an older version's wallet, which leaves
+   *                the field out: such a transfer settles as before
    */
   public record Debited(String transferId, long balance, boolean settled) implements DebitReply {}
 
@@ -246,8 +249,8 @@ public final class Wallet extends EventSourcedBehaviorWithEnforcedReplies<Wallet
 
   /**
    * @param balance  spendable minor units
-   * @param holds    transfer id to the minor units an older journal's debit holds for it, not yet
-   *                 settled or refunded
+   * @param holds    transfer id to the minor units a held debit ({@link FundsHeld}) holds for it,
+   *                 not yet settled or refunded
    * @param finished the transfers this wallet finished its step of most recently (debited,
    *                 credited, settled, refunded)
    * @param refused  the transfers whose debit this wallet refused most recently
