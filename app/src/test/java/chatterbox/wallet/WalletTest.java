@@ -352,4 +352,18 @@ class WalletTest {
       assertEquals(Set.of(Wallet.TAG), wallet.tagsFor(event));
     }
   }
+
+  @Test
+  void anOlderNodesDebitedAnswerWithoutTheNewFieldsMeansTheTransferMustSettle() {
+    // A rolling update: a wallet of a version before 6 December 2026 answers {"transferId": ...} alone.
+    var serialization = akka.serialization.SerializationExtension.get(testKit.system());
+    var current = new Debited("t1", 700, true);
+    var serializer = serialization.findSerializerFor(current);
+    var manifest = akka.serialization.Serializers.manifestFor(serializer, current);
+    byte[] olderAnswer = "{\"transferId\":\"t1\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    var read = serialization.deserialize(olderAnswer, serializer.identifier(), manifest).get();
+
+    assertEquals(new Debited("t1", 0, false), read, "settled reads as false: the saga sends the settle the older wallet needs");
+  }
 }
