@@ -17,6 +17,7 @@
 # in the warm-up are not counted), BENCH_EJABBERD_PORT (19580), BENCH_EJABBERD_DIST_PORT (19591),
 # BENCH_CONNECTIONS, BENCH_CONNECTIONS_USERS, BENCH_CONNECTIONS_RATE, BENCH_CONNECTIONS_HEARTBEAT_MS,
 # BENCH_CONNECTIONS_IN_GENERAL (0; 1 keeps the connections' users in general, as the product does),
+# BENCH_USER_ENTITIES_IDLE_SECONDS (the app's chatterbox.user-entities-idle-timeout: 120 as the product; smoke 2),
 # BENCH_GATLING_HEAP, BENCH_COLD_HISTORY, BENCH_COLD_TRANSFERS, BENCH_COLD_ROUNDS, BENCH_COLD_WARMUP_ROUNDS, BENCH_COLD_IDLE_MS,
 # PGBENCH_SCALE, PGBENCH_CLIENTS, PGBENCH_THREADS,
 # BENCH_APP_PORT (18080), BENCH_KYC_PORT (18081), BENCH_APP_REMOTE_PORT (25620), BENCH_KYC_REMOTE_PORT
@@ -50,6 +51,7 @@ if [[ $smoke == 1 ]]; then
   : "${BENCH_TRANSFER_WARMUP_SECONDS:=0}"
   : "${BENCH_FANOUT_ROOMS:=2}" "${BENCH_FANOUT_MEMBERS:=4}" "${BENCH_FANOUT_POSTERS:=1}" "${BENCH_FANOUT_WARMUP_SECONDS:=0}"
   : "${BENCH_CONNECTIONS:=20}" "${BENCH_CONNECTIONS_USERS:=4}" "${BENCH_CONNECTIONS_HEARTBEAT_MS:=2000}"
+  : "${BENCH_USER_ENTITIES_IDLE_SECONDS:=2}"
   : "${BENCH_COLD_HISTORY:=300}" "${BENCH_COLD_TRANSFERS:=20}" "${BENCH_COLD_ROUNDS:=3}" "${BENCH_COLD_WARMUP_ROUNDS:=1}"
   : "${PGBENCH_CLIENTS:=2}"; ramp=1
 else
@@ -62,6 +64,7 @@ fi
 : "${BENCH_FANOUT_WARMUP_SECONDS:=10}"
 : "${BENCH_CONNECTIONS:=5000}" "${BENCH_CONNECTIONS_USERS:=100}" "${BENCH_CONNECTIONS_RATE:=100}"
 : "${BENCH_CONNECTIONS_HEARTBEAT_MS:=30000}" "${BENCH_GATLING_HEAP:=1g}" "${BENCH_CONNECTIONS_IN_GENERAL:=0}"
+: "${BENCH_USER_ENTITIES_IDLE_SECONDS:=120}"
 : "${BENCH_COLD_HISTORY:=100000}" "${BENCH_COLD_TRANSFERS:=10000}" "${BENCH_COLD_ROUNDS:=30}" "${BENCH_COLD_IDLE_MS:=1000}"
 : "${BENCH_COLD_WARMUP_ROUNDS:=30}"
 : "${BENCH_EJABBERD_PORT:=19580}" "${BENCH_EJABBERD_DIST_PORT:=19591}"
@@ -158,7 +161,7 @@ start_app() { # extra JVM options (the cold scenario's short passivation timeout
   log "starting the app (:$BENCH_APP_PORT) $*"
   CHATTERBOX_DB_URL="$db_url" CHATTERBOX_DB_USER="$PGUSER" CHATTERBOX_HTTP_PORT="$BENCH_APP_PORT" \
     CHATTERBOX_REMOTE_PORT="$BENCH_APP_REMOTE_PORT" CHATTERBOX_KYC_URL="http://127.0.0.1:$BENCH_KYC_PORT" \
-    CHATTERBOX_GATEWAY_HEARTBEAT=10m \
+    CHATTERBOX_GATEWAY_HEARTBEAT=10m CHATTERBOX_USER_ENTITIES_IDLE_TIMEOUT="${BENCH_USER_ENTITIES_IDLE_SECONDS}s" \
     java ${BENCH_APP_JAVA_OPTS:--Xmx1g} -Dchatterbox.gateway.rate-limit.frames=1000000 \
       -Dchatterbox.gateway.user-rate-limit.lines=1000000 "$@" \
     -jar app/target/app.jar >> "$RUN_DIR/app.log" 2>&1 &
@@ -192,6 +195,7 @@ gatling() { # simulation-class results-name
     -Dbench.connections.target="$BENCH_CONNECTIONS" -Dbench.connections.users="$BENCH_CONNECTIONS_USERS" \
     -Dbench.connections.rate="$BENCH_CONNECTIONS_RATE" -Dbench.connections.heartbeatMs="$BENCH_CONNECTIONS_HEARTBEAT_MS" \
     -Dbench.connections.inGeneral="$([ "$BENCH_CONNECTIONS_IN_GENERAL" = 1 ] && echo true || echo false)" \
+    -Dbench.connections.idleWaitSeconds="$(connections_idle_wait)" \
     -Dbench.cold.history="$BENCH_COLD_HISTORY" -Dbench.cold.transfers="$BENCH_COLD_TRANSFERS" \
     -Dbench.cold.rounds="$BENCH_COLD_ROUNDS" -Dbench.cold.warmupRounds="$BENCH_COLD_WARMUP_ROUNDS" \
     -Dbench.cold.idleMs="$BENCH_COLD_IDLE_MS" -Dbench.serverPid="${server_pid:-}" \
@@ -208,7 +212,8 @@ await_marker() { # file gatling-pid
   done
 }
 # The cold scenario seeds on the normal app, then measures on one restarted with a passivation idle
-# timeout of BENCH_COLD_IDLE_MS (everything cold, and each round finds it cold again); the app is
+# timeout of BENCH_COLD_IDLE_MS for every entity type, the users' own (wallets) included (everything
+# cold, and each round finds it cold again); the app is
 # back to normal after it unless it was the last scenario.
 cold_scenario() { # last?
   rm -f "$RUN_DIR/cold.seeded" "$RUN_DIR/cold.restarted"
@@ -216,7 +221,8 @@ cold_scenario() { # last?
   local gatling_pid=$!
   await_marker cold.seeded "$gatling_pid"
   stop_app
-  start_app -Dakka.cluster.sharding.passivation.default-idle-strategy.idle-entity.timeout="${BENCH_COLD_IDLE_MS}ms"
+  start_app -Dakka.cluster.sharding.passivation.default-idle-strategy.idle-entity.timeout="${BENCH_COLD_IDLE_MS}ms" \
+    -Dchatterbox.user-entities-idle-timeout="${BENCH_COLD_IDLE_MS}ms"
   touch "$RUN_DIR/cold.restarted"
   wait "$gatling_pid" || exit 1
   if [[ $1 != last ]]; then stop_app; start_app; fi
@@ -247,6 +253,7 @@ smoke=$smoke
 pgbenchScale=$PGBENCH_SCALE
 pgbenchClients=$PGBENCH_CLIENTS
 connectionsTarget=$BENCH_CONNECTIONS
+userEntitiesIdleSeconds=$BENCH_USER_ENTITIES_IDLE_SECONDS
 openFilesLimit=$(ulimit -n)
 PROPS
 

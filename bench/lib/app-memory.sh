@@ -33,8 +33,17 @@ wait_for_plateau() { # gatling-pid
   done
 }
 
-# The connections scenario: memory after seeding (the simulation waits for it), Gatling ramps the
-# sessions, memory again at the plateau, all into connections-memory.properties.
+# How long until the users' own entities (account, wallet, room list) have passivated: they go
+# between one and one and a half idle timeouts after their last command (Akka checks every half
+# timeout), plus a margin.
+connections_idle_wait() {
+  echo $((BENCH_USER_ENTITIES_IDLE_SECONDS * 3 / 2 + 5))
+}
+
+# The connections scenario: memory once the entities the seeding woke have passivated (the
+# simulation waits for it), Gatling ramps the sessions, memory again at the plateau (with the
+# entities the sessions woke: each user's account, room list and wallet) and once those have
+# passivated too, all into connections-memory.properties.
 connections_scenario() {
   local mem="$RUN_DIR/connections-memory.properties"
   # One descriptor per connection in the app and in Gatling: the open-files limit caps the count.
@@ -45,6 +54,7 @@ connections_scenario() {
   gatling ConnectionsSimulation connections &
   local gatling_pid=$!
   await_marker connections.seeded "$gatling_pid"
+  sleep "$(connections_idle_wait)"
   app_memory "$app_pid" baseline > "$mem"
   touch "$RUN_DIR/connections.baseline"
   wait_for_plateau "$gatling_pid"
@@ -52,5 +62,8 @@ connections_scenario() {
   app_memory "$app_pid" plateau >> "$mem"
   # What the connections hold, by class (live objects only: GC.class_histogram collects first).
   jcmd "$app_pid" GC.class_histogram 2>/dev/null | head -40 > "$RUN_DIR/connections-histogram.txt" || true
+  sleep "$(connections_idle_wait)"
+  echo "idleConnections=$(app_connections)" >> "$mem"
+  app_memory "$app_pid" idle >> "$mem"
   wait "$gatling_pid" || exit 1
 }

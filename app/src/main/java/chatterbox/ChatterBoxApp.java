@@ -105,11 +105,14 @@ public final class ChatterBoxApp {
     var clock = Clock.systemUTC();
     var secrets = settings.getConfig("secrets");
     var money = settings.getConfig("money");
-    Account.init(system, Account.Settings.fromConfig(settings.getConfig("accounts")));
-    Wallet.init(system, Wallet.Settings.fromConfig(money));
+    // A user's own entities, which every session wakes at IDENTIFY and READY, leave memory when the
+    // user has been idle a while; rooms and transfers keep the node's default (akka.cluster.sharding).
+    var userEntitiesIdle = settings.getDuration("user-entities-idle-timeout");
+    Account.init(system, Account.Settings.fromConfig(settings.getConfig("accounts")), userEntitiesIdle);
+    Wallet.init(system, Wallet.Settings.fromConfig(money), userEntitiesIdle);
     Transfer.init(system);
     Room.init(system, Room.Settings.fromConfig(settings.getConfig("rooms")), clock);
-    UserRooms.init(system);
+    UserRooms.init(system, userEntitiesIdle);
     var ledger = Ledger.start(system, BlockingJdbc.create(system, database, "read-models"));
     UnfinishedTransfers.start(system, ledger::idleUnfinishedTransfers,
         UnfinishedTransfers.Settings.fromConfig(money.getConfig("unfinished-transfers")));

@@ -14,6 +14,7 @@ import akka.persistence.typed.javadsl.EventHandler;
 import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import akka.persistence.typed.javadsl.ReplyEffect;
 import akka.persistence.typed.javadsl.RetentionCriteria;
+import chatterbox.platform.cluster.IdlePassivation;
 import chatterbox.platform.serialization.JsonSerializable;
 import com.typesafe.config.Config;
 
@@ -43,8 +44,10 @@ public final class Account
 
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY = EntityTypeKey.create(Command.class, "Account");
 
-  public static void init(ActorSystem<?> system, Settings settings) {
-    ClusterSharding.get(system).init(Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), settings)));
+  /** Runs the accounts sharded; an account that has had no command for {@code idleTimeout} leaves memory. */
+  public static void init(ActorSystem<?> system, Settings settings, Duration idleTimeout) {
+    ClusterSharding.get(system).init(Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), settings))
+        .withSettings(IdlePassivation.after(system, idleTimeout)));
   }
 
   public static Behavior<Command> create(String username, Settings settings) {

@@ -13,8 +13,10 @@ import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import akka.persistence.typed.javadsl.ReplyEffect;
 import akka.persistence.typed.javadsl.RetentionCriteria;
 import chatterbox.account.Username;
+import chatterbox.platform.cluster.IdlePassivation;
 import chatterbox.platform.serialization.JsonSerializable;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -39,8 +41,10 @@ public final class UserRooms
 
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY = EntityTypeKey.create(Command.class, "UserRooms");
 
-  public static void init(ActorSystem<?> system) {
-    ClusterSharding.get(system).init(Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId())));
+  /** Runs the room lists sharded; a list that has had no command for {@code idleTimeout} leaves memory. */
+  public static void init(ActorSystem<?> system, Duration idleTimeout) {
+    ClusterSharding.get(system).init(Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId()))
+        .withSettings(IdlePassivation.after(system, idleTimeout)));
   }
 
   public static Behavior<Command> create(String username) {

@@ -12,11 +12,13 @@ import akka.persistence.typed.javadsl.EventHandler;
 import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import akka.persistence.typed.javadsl.ReplyEffect;
 import akka.persistence.typed.javadsl.RetentionCriteria;
+import chatterbox.platform.cluster.IdlePassivation;
 import chatterbox.platform.serialization.JsonSerializable;
 import com.typesafe.config.Config;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -78,8 +80,10 @@ public final class Wallet extends EventSourcedBehaviorWithEnforcedReplies<Wallet
   /** Every wallet event carries this tag, for the ledger and history projections. */
   public static final String TAG = "wallet";
 
-  public static void init(ActorSystem<?> system, Settings settings) {
-    ClusterSharding.get(system).init(Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), settings)));
+  /** Runs the wallets sharded; a wallet that has had no command for {@code idleTimeout} leaves memory. */
+  public static void init(ActorSystem<?> system, Settings settings, Duration idleTimeout) {
+    ClusterSharding.get(system).init(Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), settings))
+        .withSettings(IdlePassivation.after(system, idleTimeout)));
   }
 
   public static Behavior<Command> create(String walletId, Settings settings) {

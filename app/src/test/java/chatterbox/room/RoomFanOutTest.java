@@ -57,7 +57,7 @@ class RoomFanOutTest {
     });
     nodes.forEach(node -> {
       Room.init(node.system());
-      UserRooms.init(node.system());
+      UserRooms.init(node.system(), Duration.ofMinutes(2));
     });
     service = new RoomService(firstNode.system(), Duration.ofSeconds(10), PersistenceQuery.get(firstNode.system())
         .getReadJournalFor(PersistenceTestKitReadJournal.class, PersistenceTestKitReadJournal.Identifier()));

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -44,7 +45,7 @@ class RoomHistoryApiTest {
     var system = stack.app().system();
     var settings = system.settings().config().getConfig("chatterbox");
     Room.init(system);
-    UserRooms.init(system);
+    UserRooms.init(system, Duration.ofMinutes(2));
     rooms = new RoomService(system, settings.getDuration("ask-timeout"));
     var accounts = ExtraRoutes.accounts(system);
     roomsBinding = ExtraRoutes.bind(system, () -> new RoomRoutes(accounts, TestStack.OPERATOR_TOKEN, rooms).routes());

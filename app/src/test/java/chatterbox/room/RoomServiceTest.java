@@ -51,7 +51,7 @@ class RoomServiceTest {
   static void startNode() {
     OneNodeCluster.join(testKit);
     Room.init(testKit.system());
-    UserRooms.init(testKit.system());
+    UserRooms.init(testKit.system(), Duration.ofMinutes(2));
     service = new RoomService(testKit.system(), Duration.ofSeconds(5), PersistenceQuery.get(testKit.system())
         .getReadJournalFor(PersistenceTestKitReadJournal.class, PersistenceTestKitReadJournal.Identifier()));
   }

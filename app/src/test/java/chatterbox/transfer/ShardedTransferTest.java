@@ -45,7 +45,7 @@ class ShardedTransferTest {
   @BeforeAll
   static void startNode() {
     OneNodeCluster.join(testKit);
-    Wallet.init(testKit.system(), new Wallet.Settings(100, Wallet.Settings.DEFAULT_SNAPSHOT_EVERY));
+    Wallet.init(testKit.system(), new Wallet.Settings(100, Wallet.Settings.DEFAULT_SNAPSHOT_EVERY), Duration.ofMinutes(2));
     Transfer.init(testKit.system(), TransferTest.FAST);
     service = TransferService.sharded(testKit.system(), Duration.ofSeconds(10), TransferService.DEFAULT_MAX_IN_FLIGHT);
   }

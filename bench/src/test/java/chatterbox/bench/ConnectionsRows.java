@@ -12,9 +12,11 @@ import static chatterbox.bench.Report.samples;
 
 /**
  * The connections scenario's rows: sessions identified and at what rate (Gatling's {@code identify},
- * IDENTIFY to READY), heartbeats while held, and the app's heap and RSS per connection: the growth
- * from after seeding to the plateau ({@code connections-memory.properties}, bench/lib/app-memory.sh)
- * divided by the connections the app reported at the plateau.
+ * IDENTIFY to READY, each waking its user's account, room list and wallet), heartbeats while held,
+ * and the app's heap and RSS per connection: the growth from the baseline (after seeding, once the
+ * entities it woke have passivated) to the plateau, with the entities the sessions woke, and to the
+ * same sessions once those have passivated too ({@code connections-memory.properties},
+ * bench/lib/app-memory.sh), each divided by the connections the app reported then.
  */
 final class ConnectionsRows {
   private ConnectionsRows() {}
@@ -33,12 +35,16 @@ final class ConnectionsRows {
         identify.ok() + " sessions, " + fmt(identify.perSecond()) + "/s",
         pct(identify, 50), pct(identify, 95), pct(identify, 99), "-");
     long held = Long.parseLong(memory.getProperty("plateauConnections", "0"));
-    table.row("  app heap per connection (after full GC)", perConnection(memory, "Heap", held), "", "", "", "");
-    table.row("  app RSS per connection", perConnection(memory, "Rss", held), "", "", "", "");
+    long heldIdle = Long.parseLong(memory.getProperty("idleConnections", "0"));
+    table.row("  app heap per connection, its user's entities awake", perConnection(memory, "plateau", "Heap", held), "", "", "", "");
+    table.row("  app heap per connection, after " + settings.getProperty("userEntitiesIdleSeconds", "?")
+        + " s idle (entities passivated)", perConnection(memory, "idle", "Heap", heldIdle), "", "", "", "");
+    table.row("  app RSS per connection, entities awake", perConnection(memory, "plateau", "Rss", held), "", "", "", "");
     table.row("  heartbeat -> ACK while held", fmt(heartbeat.perSecond()) + " beats/s",
         pct(heartbeat, 50), pct(heartbeat, 95), pct(heartbeat, 99), "");
     table.notes.add("connections: " + identify.ok() + " identified, " + identify.ko() + " failed; the app held " + held
-        + " connections at the plateau; heap " + mb(memory, "baselineHeapKb") + " -> " + mb(memory, "plateauHeapKb")
+        + " connections at the plateau and " + heldIdle + " after the idle wait; heap (after a full GC) "
+        + mb(memory, "baselineHeapKb") + " -> " + mb(memory, "plateauHeapKb") + " -> " + mb(memory, "idleHeapKb")
         + " MB, RSS " + mb(memory, "baselineRssKb") + " -> " + mb(memory, "plateauRssKb") + " MB; open files limit "
         + settings.getProperty("openFilesLimit", "?"));
     table.reports.add("Gatling report, connections: " + dir.resolve("index.html"));
@@ -46,10 +52,10 @@ final class ConnectionsRows {
     if (Files.exists(histogram)) table.reports.add("App heap by class at the plateau: " + histogram);
   }
 
-  /** "12.3 KB" of growth per connection held. */
-  private static String perConnection(Properties memory, String what, long held) {
+  /** "12.3 KB" of growth from the baseline to {@code when} per connection held then. */
+  private static String perConnection(Properties memory, String when, String what, long held) {
     long before = Long.parseLong(memory.getProperty("baseline" + what + "Kb", "0"));
-    long after = Long.parseLong(memory.getProperty("plateau" + what + "Kb", "0"));
+    long after = Long.parseLong(memory.getProperty(when + what + "Kb", "0"));
     if (held <= 0) return "-";
     return String.format(Locale.ROOT, "%.1f KB", (after - before) / (double) held);
   }

@@ -21,15 +21,18 @@ import static io.gatling.javaapi.http.HttpDsl.ws;
  * Scenario 4, connections: {@code bench.connections.target} gateway sessions opened at
  * {@code bench.connections.rate} per second, each identified (READY) and heartbeating every
  * {@code bench.connections.heartbeatMs} ms (first beat at a random point of the interval, as the
- * protocol advises), held after its READY for the ramp time + {@code bench.duration} + 15 s, so that
- * all are up together for at least the duration. Sessions belong to
+ * protocol advises), held after its READY for the ramp time + {@code bench.duration} + 15 s +
+ * {@code bench.connections.idleWaitSeconds}, so that all are up together for at least the duration
+ * and while the users' own entities passivate. Sessions belong to
  * {@code bench.connections.users} seeded users (several sessions per user, as with tabs and devices),
  * each alone in a room of its own, so no session receives another's traffic; or, with
  * {@code bench.connections.inGeneral}, all of them in {@code general} only, as the product leaves
  * its users (every user sees every other's presence and joins there).
  *
- * <p>bench/run.sh measures the app's memory after seeding and at the plateau: {@link #before()} lets
- * it measure ({@link RunScript#handshake}) before any session opens.
+ * <p>bench/run.sh measures the app's memory once the entities the seeding woke have passivated, at
+ * the plateau, and once the entities the sessions woke have passivated too
+ * ({@code bench.connections.idleWaitSeconds} each time): {@link #before()} lets it wait and measure
+ * ({@link RunScript#handshake}) before any session opens.
  * Connections are spread over loopback addresses 127.0.0.1, .2, ... (one per 25,000 sessions): one
  * client address and one server address allow only about 28,000 ephemeral ports.
  */
@@ -41,6 +44,7 @@ public class ConnectionsSimulation extends Simulation {
   private final int rate = Math.max(1, Bench.intProp("bench.connections.rate", 250));
   private final int heartbeatMs = Math.max(1000, Bench.intProp("bench.connections.heartbeatMs", 30_000));
   private final boolean inGeneral = Boolean.getBoolean("bench.connections.inGeneral");
+  private final int idleWaitSeconds = Math.max(0, Bench.intProp("bench.connections.idleWaitSeconds", 0));
   private final List<Map<String, Object>> seeded = new CopyOnWriteArrayList<>();
 
   @Override
@@ -50,7 +54,7 @@ public class ConnectionsSimulation extends Simulation {
       specs.add(Map.of("username", "b" + Bench.RUN_ID + "_c" + i, "room", "conn-" + Bench.RUN_ID + "-" + i));
     }
     seeded.addAll(inGeneral ? Seeder.seedInGeneral(specs) : Seeder.seed(specs));
-    RunScript.handshake("connections.seeded", "connections.baseline", 120);
+    RunScript.handshake("connections.seeded", "connections.baseline", 120 + idleWaitSeconds);
   }
 
   /** Each session is one of the seeded users' in turn. */
@@ -64,7 +68,7 @@ public class ConnectionsSimulation extends Simulation {
 
   private ScenarioBuilder sessions() {
     // Every session is up from the end of the ramp on, for the duration.
-    var hold = rampTime().plusSeconds(Bench.DURATION + 15);
+    var hold = rampTime().plusSeconds(Bench.DURATION + 15 + idleWaitSeconds);
     var heartbeat = Duration.ofMillis(heartbeatMs);
     return scenario("connections")
         .feed(sessionsOfSeededUsers())
