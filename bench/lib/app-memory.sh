@@ -65,5 +65,6 @@ connections_scenario() {
   sleep "$(connections_idle_wait)"
   echo "idleConnections=$(app_connections)" >> "$mem"
   app_memory "$app_pid" idle >> "$mem"
+  jcmd "$app_pid" GC.class_histogram 2>/dev/null | head -40 > "$RUN_DIR/connections-histogram-idle.txt" || true
   wait "$gatling_pid" || exit 1
 }

@@ -129,6 +129,11 @@ final class Connection extends AbstractOnMessageBehavior<Connection.Command> {
       var token = frame instanceof GatewayProtocol.Identify identify ? identify.token() : ((GatewayProtocol.Resume) frame).token();
       getContext().pipeToSelf(gateway.accounts().authenticate(token), (session, failure) ->
           new Authenticated(failure == null ? session : Optional.empty(), frame));
+      // A new session's READY reads entities that its account's check does not: wake them beside
+      // it, for any token we signed (what a logged-out one wakes, it cannot read).
+      if (frame instanceof GatewayProtocol.Identify) {
+        gateway.accounts().signedSession(token).ifPresent(signed -> SessionStart.wake(gateway, signed.username()));
+      }
       return this;
     }
     if (stage != Stage.ATTACHED) return close(CloseCode.NOT_AUTHENTICATED, "IDENTIFY first");

@@ -35,6 +35,16 @@ final class SessionStart {
     ctx.pipeToSelf(ready, (result, failure) -> failure == null ? result : new Session.StartFailed(failure));
   }
 
+  /**
+   * Wakes what READY will read of {@code username} (the room list and the wallet, asleep for a user
+   * back after a while), so that their recoveries run beside the account's session check instead
+   * of after it. Reads only; the answers are dropped, and {@link #compute} asks again.
+   */
+  static void wake(GatewayContext gateway, String username) {
+    gateway.roomService().roomsOf(username);
+    gateway.transfers().balance(username);
+  }
+
   /** The members whose presence a session shows: those of its rooms that are not large. */
   static List<String> presenceShownIn(List<Room.RoomInfo> infos, Map<String, RoomView> views) {
     return infos.stream().filter(info -> !views.get(info.roomId()).large())

@@ -18,6 +18,15 @@ public final class Users {
     var person = TestPeople.person(TestPeople.uniqueName(prefix));
     var created = api.post("/api/users", person.signUpBody(), null);
     assertEquals(201, created.status(), created.toString());
+    return logIn(api, person);
+  }
+
+  /** A new session of someone signed up already. */
+  public static LoggedIn logIn(ApiClient api, LoggedIn user) {
+    return logIn(api, user.person());
+  }
+
+  private static LoggedIn logIn(ApiClient api, TestPeople.Person person) {
     var login = api.post("/api/sessions", person.loginBody(), null);
     assertEquals(201, login.status(), login.toString());
     return new LoggedIn(person, login.text("token"));

@@ -50,6 +50,8 @@ final class ConnectionsRows {
     table.reports.add("Gatling report, connections: " + dir.resolve("index.html"));
     Path histogram = run.resolve("connections-histogram.txt");
     if (Files.exists(histogram)) table.reports.add("App heap by class at the plateau: " + histogram);
+    Path idleHistogram = run.resolve("connections-histogram-idle.txt");
+    if (Files.exists(idleHistogram)) table.reports.add("App heap by class after the idle wait: " + idleHistogram);
   }
 
   /** "12.3 KB" of growth from the baseline to {@code when} per connection held then. */
