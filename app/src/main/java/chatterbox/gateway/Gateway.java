@@ -15,9 +15,11 @@ import akka.util.ByteString;
 import chatterbox.account.AccountService;
 import chatterbox.account.SessionTokens;
 import chatterbox.metrics.Metrics;
+import chatterbox.platform.cluster.TopicRelay;
 import chatterbox.platform.http.JsonRoutes;
 import chatterbox.platform.http.Takeover;
 import chatterbox.room.RoomService;
+import chatterbox.room.UserNotice;
 import chatterbox.transfer.Payments;
 import chatterbox.transfer.TransferService;
 import com.typesafe.config.Config;
@@ -52,9 +54,14 @@ public final class Gateway extends JsonRoutes {
     var settings = GatewaySettings.fromConfig(gateway);
     var presenceTopic = system.systemActorOf(Topic.create(Presence.Changed.class, "presence"), "presence-topic", Props.empty());
     Presence.init(system, settings.heartbeatTimeout().multipliedBy(2), presenceTopic);
-    var presenceRelay = system.systemActorOf(PresenceRelay.create(presenceTopic), "presence-relay", Props.empty());
+    // A session registers with these for the users whose presence it shows and for its own user's
+    // notices: one subscriber per node to each topic, rather than every session to every change.
+    var presenceRelay = system.systemActorOf(
+        TopicRelay.create(presenceTopic, Presence.Changed.class, Presence.Changed::username), "presence-relay", Props.empty());
+    var noticeRelay = system.systemActorOf(
+        TopicRelay.create(rooms.userNotices(), UserNotice.class, UserNotice::username), "user-notice-relay", Props.empty());
     var context = new GatewayContext(settings, accounts, rooms, payments, transfers, maxTransfer,
-        ClusterSharding.get(system), presenceRelay,
+        ClusterSharding.get(system), presenceRelay, noticeRelay,
         new ConcurrentHashMap<>(), askTimeout, metrics,
         new UserRateLimit(settings.userRateLimitLines(), settings.userRateLimitWindow()), new RoomEventFrames());
     metrics.gauge("chatterbox_gateway_sessions", "Gateway sessions on this node, including those waiting to be resumed",

@@ -1,11 +1,11 @@
 package chatterbox.gateway;
 
 import akka.actor.typed.ActorRef;
-import akka.actor.typed.pubsub.Topic;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.EntityRef;
 import chatterbox.account.AccountService;
 import chatterbox.metrics.Metrics;
+import chatterbox.platform.cluster.TopicRelay;
 import chatterbox.room.RoomService;
 import chatterbox.room.UserNotice;
 import chatterbox.transfer.Payments;
@@ -14,7 +14,10 @@ import chatterbox.transfer.TransferService;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** What the gateway's actors share on one node: services, topics, settings, and the live sessions. */
+/**
+ * What the gateway's actors share on one node: services, settings, the relays that bring presence
+ * changes and users' notices to this node's sessions, and the live sessions.
+ */
 record GatewayContext(
     GatewaySettings settings,
     AccountService accounts,
@@ -23,7 +26,8 @@ record GatewayContext(
     TransferService transfers,
     long maxTransfer,
     ClusterSharding sharding,
-    ActorRef<PresenceRelay.Command> presenceRelay,
+    ActorRef<TopicRelay.Command<Presence.Changed>> presenceRelay,
+    ActorRef<TopicRelay.Command<UserNotice>> noticeRelay,
     ConcurrentHashMap<String, ActorRef<Session.Command>> sessions,
     Duration askTimeout,
     Metrics metrics,
@@ -35,6 +39,6 @@ record GatewayContext(
   }
 
   void notifyUser(UserNotice notice) {
-    roomService.userTopic(notice.username()).tell(Topic.publish(notice));
+    roomService.notifyUser(notice);
   }
 }

@@ -2,7 +2,7 @@ package chatterbox.gateway;
 
 import chatterbox.room.UserNotice;
 
-/** The gateway's own notices to all sessions of one user, on the user's topic beside the rooms' ones. */
+/** The gateway's own notices to all sessions of one user, on the users' notices topic beside the rooms' ones. */
 final class GatewayNotice {
 
   private GatewayNotice() {}

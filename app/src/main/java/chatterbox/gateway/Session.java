@@ -10,6 +10,7 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.actor.typed.pubsub.Topic;
 import chatterbox.gateway.GatewayProtocol.CloseCode;
+import chatterbox.platform.cluster.TopicRelay;
 import chatterbox.room.Room;
 import chatterbox.room.UserNotice;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -105,9 +106,10 @@ final class Session extends AbstractOnMessageBehavior<Session.Command> {
   private final ReplayBuffer replay;
   private final SessionInput input;
   private final ActorRef<Room.Event> roomEvents;
+  private final ActorRef<Presence.Changed> presenceChanges;
   private long seq;
   private ActorRef<Connection.Command> connection;
-  /** Whose presence this session shows, as last told to the node's {@link PresenceRelay}. */
+  /** Whose presence this session shows, as last told to the node's presence relay. */
   private Set<String> presenceShown = new HashSet<>();
 
   private Session(ActorContext<Command> ctx, TimerScheduler<Command> timers, String sessionId, String username,
@@ -120,9 +122,10 @@ final class Session extends AbstractOnMessageBehavior<Session.Command> {
     this.replay = new ReplayBuffer(gateway.settings().replayBuffer());
     this.rooms = new HashMap<>(rooms);
     this.roomEvents = ctx.messageAdapter(Room.Event.class, RoomEvent::new);
+    this.presenceChanges = ctx.messageAdapter(Presence.Changed.class, PresenceChanged::new);
     this.input = new SessionInput(ctx, username, gateway, this.rooms);
     rooms.keySet().forEach(this::subscribe);
-    gateway.roomService().userTopic(username).tell(Topic.subscribe(ctx.messageAdapter(UserNotice.class, Notice::new)));
+    gateway.noticeRelay().tell(new TopicRelay.WatchOne<>(ctx.messageAdapter(UserNotice.class, Notice::new), username, true));
     watchPresence();
   }
 
@@ -347,7 +350,7 @@ final class Session extends AbstractOnMessageBehavior<Session.Command> {
     if (member.equals(username)) return;
     boolean shows = rooms.values().stream().anyMatch(view -> view.showsPresenceOf(member));
     boolean changed = shows ? presenceShown.add(member) : presenceShown.remove(member);
-    if (changed) gateway.presenceRelay().tell(new PresenceRelay.WatchOne(getContext().getSelf(), member, shows));
+    if (changed) gateway.presenceRelay().tell(new TopicRelay.WatchOne<>(presenceChanges, member, shows));
   }
 
   /**
@@ -360,7 +363,7 @@ final class Session extends AbstractOnMessageBehavior<Session.Command> {
     shown.remove(username);
     if (!shown.equals(presenceShown)) {
       presenceShown = shown;
-      gateway.presenceRelay().tell(new PresenceRelay.Watch(getContext().getSelf(), Set.copyOf(shown)));
+      gateway.presenceRelay().tell(new TopicRelay.Watch<>(presenceChanges, Set.copyOf(shown)));
     }
   }
 

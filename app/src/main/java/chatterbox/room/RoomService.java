@@ -80,7 +80,7 @@ public final class RoomService {
         .thenCompose(valid -> room(roomId).<Room.Joined>ask(replyTo -> new Room.Join(username, replyTo), askTimeout))
         .thenCompose(joined -> askUserRooms(username, replyTo -> new UserRooms.Add(roomId, replyTo))
             .thenApply(listed -> {
-              topics.userTopic(username).tell(Topic.publish(new UserNotice.RoomJoined(username, joined.info())));
+              topics.notifyUser(new UserNotice.RoomJoined(username, joined.info()));
               return joined;
             }));
   }
@@ -92,7 +92,7 @@ public final class RoomService {
         .thenCompose(unlisted -> room(roomId).<Room.LeaveReply>ask(replyTo -> new Room.Leave(username, replyTo), askTimeout))
         .thenApply(reply -> {
           if (reply instanceof Room.Left) {
-            topics.userTopic(username).tell(Topic.publish(new UserNotice.RoomLeft(username, roomId)));
+            topics.notifyUser(new UserNotice.RoomLeft(username, roomId));
           }
           return reply;
         });
@@ -177,9 +177,14 @@ public final class RoomService {
     return topics.roomTopic(roomId);
   }
 
-  /** The topic of what all of the user's sessions must hear of. */
-  public ActorRef<Topic.Command<UserNotice>> userTopic(String username) {
-    return topics.userTopic(username);
+  /** The topic of every user's notices, for the node's relay to subscribe to. */
+  public ActorRef<Topic.Command<UserNotice>> userNotices() {
+    return topics.userNotices();
+  }
+
+  /** Tells all of the notice's user's sessions, on whichever nodes they are. */
+  public void notifyUser(UserNotice notice) {
+    topics.notifyUser(notice);
   }
 
   private EntityRef<Room.Command> room(String roomId) {

@@ -4,7 +4,7 @@ import chatterbox.platform.serialization.JsonSerializable;
 
 /**
  * Something every session of one user must hear of, on whichever node each session is: published
- * to {@link RoomTopics#userTopic}. Rooms publish {@link RoomJoined} and {@link RoomLeft}; the
+ * with {@link RoomTopics#notifyUser}. Rooms publish {@link RoomJoined} and {@link RoomLeft}; the
  * interface is deliberately not sealed, so that other features (the gateway's transfer receipts)
  * add their own notices by implementing it, and a session handles the kinds it knows.
  */

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static chatterbox.testing.TestStack.OPERATOR_TOKEN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -39,6 +40,8 @@ class ClusterTest {
   private static final chatterbox.platform.persistence.Database kycDb = TestPostgres.freshDatabase("clusterkyc");
   private static KycService kyc;
   private static List<AppNodeProcess> nodes;
+  /** Users signed up by this class's tests (each is given 100.00 by the treasury), whichever ran. */
+  private static final AtomicInteger signUps = new AtomicInteger();
 
   @BeforeAll
   static void startCluster() {
@@ -64,6 +67,12 @@ class ClusterTest {
     return node.api();
   }
 
+  private static Users.LoggedIn signUp(AppNodeProcess node, String prefix) {
+    var user = Users.signUpAndLogIn(api(node), prefix);
+    signUps.incrementAndGet();
+    return user;
+  }
+
   private static void awaitMembers(AppNodeProcess node, int count) {
     ClusterChecks.awaitMembers(node, count, nodes.stream().filter(AppNodeProcess::isAlive).toList(), Duration.ofSeconds(90));
   }
@@ -81,7 +90,7 @@ class ClusterTest {
     var entry = nodes.get(0);
     var chatters = new ArrayList<Chatter>();
     for (int i = 0; i < 6; i++) {
-      chatters.add(new Chatter(Users.signUpAndLogIn(api(entry), "node" + i), nodes.get(i / 2), BEAT));
+      chatters.add(new Chatter(signUp(entry, "node" + i), nodes.get(i / 2), BEAT));
     }
     chatters.forEach(Chatter::connect);
 
@@ -133,8 +142,8 @@ class ClusterTest {
     }
     var ledger = Eventually.await(Duration.ofSeconds(120), () -> reader.get("/api/admin/ledger", OPERATOR_TOKEN),
         r -> r.body().path("balanced").asBoolean() && r.body().path("transfersUnfinished").asLong() == 0
-            && r.body().path("userWallets").asText().equals("600.00"));
-    assertEquals("-600.00", ledger.body().path("treasury").asText());
+            && r.body().path("userWallets").asText().equals(format(signUps.get() * 100_00L)));
+    assertEquals("-" + format(signUps.get() * 100_00L), ledger.body().path("treasury").asText());
 
     // Every acknowledged message in the room's history exactly once, in one order.
     var history = ClusterChecks.roomHistory(reader, chatters.get(0).user.token(), "general");
@@ -168,6 +177,39 @@ class ClusterTest {
     assertEquals(List.of(), ClusterChecks.entitiesWrittenByTwoWritersAtOnce(appDb), "one writer per entity at a time");
     System.out.printf("[cluster test] %d acknowledged messages, history of %d events, final balances %s%n",
         acknowledged.size(), history.size(), expected);
+  }
+
+  /**
+   * What one user does on one node reaches the other user's session on another node at once: a
+   * payee's receipt and a logout. Both users are new to the node that publishes, as a user whose
+   * sessions are all elsewhere is (a topic per user lost exactly these: the publishing node's new
+   * topic had not yet learnt of the session's node). Only live nodes, whichever test ran first.
+   */
+  @Test
+  void aUsersNoticesPublishedOnOneNodeReachTheirSessionOnAnother() {
+    var live = nodes.stream().filter(AppNodeProcess::isAlive).toList();
+    var payerNode = live.get(0);
+    var payeeNode = live.get(1);
+    var payer = signUp(payerNode, "far_payer");
+    var payee = signUp(payeeNode, "far_payee");
+    try (var payerClient = payerNode.gateway(payer.token(), BEAT); var payeeClient = payeeNode.gateway(payee.token(), BEAT)) {
+      payerClient.expectDispatch("READY");
+      payeeClient.expectDispatch("READY");
+
+      payerClient.input("general", "/send " + payee.username() + " 2.50", "far-1");
+      var transferId = payerClient.expectDispatch("TRANSFER_PIN_REQUIRED").path("transfer_id").asText();
+      payerClient.confirm(transferId, payer.person().pin());
+      assertEquals("out", payerClient.expectDispatch("TRANSFER_RECEIPT").path("direction").asText());
+      var receipt = payeeClient.awaitSeen(f -> f.path("t").asText().equals("TRANSFER_RECEIPT"),
+          "the payee's receipt, published on the payer's node", Duration.ofSeconds(5)).path("d");
+      assertEquals("in", receipt.path("direction").asText());
+      assertEquals(transferId, receipt.path("transfer_id").asText());
+      assertEquals("102.50", receipt.path("balance").asText());
+
+      // Logged out through the payer's node: the session on the payee's node closes with 4012.
+      assertEquals(204, api(payerNode).delete("/api/sessions", payee.token()).status());
+      assertEquals(4012, payeeClient.closeCode());
+    }
   }
 
   private static String format(long cents) {

@@ -1,6 +1,7 @@
 package chatterbox.room;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.typed.ActorRef;
 import akka.actor.typed.pubsub.Topic;
 import akka.cluster.MemberStatus;
 import akka.cluster.typed.Cluster;
@@ -9,6 +10,7 @@ import akka.persistence.query.PersistenceQuery;
 import akka.persistence.testkit.PersistenceTestKitPlugin;
 import akka.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import akka.persistence.testkit.query.javadsl.PersistenceTestKitReadJournal;
+import chatterbox.platform.cluster.TopicRelay;
 import chatterbox.platform.runtime.ServiceNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -27,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 /**
  * A two-node cluster, both nodes running rooms as the app does: "sessions" subscribe on both
  * nodes, so whichever node hosts the room, one of them is remote from it, and both receive what
- * the room writes through the topics, in seq order.
+ * the room writes through the topics, in seq order; users' notices reach their sessions on either
+ * node through each node's relay.
  */
 class RoomFanOutTest {
 
@@ -46,6 +49,7 @@ class RoomFanOutTest {
   private static final List<ActorTestKit> nodes = List.of(firstNode, secondNode);
 
   private static RoomService service;
+  private static List<ActorRef<TopicRelay.Command<UserNotice>>> relays;
 
   @BeforeAll
   static void formCluster() {
@@ -59,6 +63,9 @@ class RoomFanOutTest {
       Room.init(node.system());
       UserRooms.init(node.system(), Duration.ofMinutes(2));
     });
+    relays = nodes.stream().map(RoomFanOutTest::noticeRelay).toList();
+    // As at a node's start: each node's notices topic learns the other's relay before anyone publishes.
+    for (var node : nodes) TopicProbes.awaitInstances(node, RoomTopics.get(node.system()).userNotices(), 2);
     service = new RoomService(firstNode.system(), Duration.ofSeconds(10), PersistenceQuery.get(firstNode.system())
         .getReadJournalFor(PersistenceTestKitReadJournal.class, PersistenceTestKitReadJournal.Identifier()));
   }
@@ -69,20 +76,22 @@ class RoomFanOutTest {
     firstNode.shutdownTestKit();
   }
 
+  /** A node's relay of users' notices, as the gateway runs it. */
+  private static ActorRef<TopicRelay.Command<UserNotice>> noticeRelay(ActorTestKit node) {
+    var topic = RoomTopics.get(node.system()).userNotices();
+    return node.spawn(TopicRelay.create(topic, UserNotice.class, UserNotice::username));
+  }
+
   @Test
   void entriesAndUserNoticesReachSessionsOnEveryNodeInOrder() throws Exception {
     var roomSessions = nodes.stream().map(node -> node.createTestProbe(Room.Event.class)).toList();
     var userSessions = nodes.stream().map(node -> node.createTestProbe(UserNotice.class)).toList();
     for (int i = 0; i < nodes.size(); i++) {
-      var topics = RoomTopics.get(nodes.get(i).system());
-      topics.roomTopic("far-away").tell(Topic.subscribe(roomSessions.get(i).ref()));
-      topics.userTopic("zawadi").tell(Topic.subscribe(userSessions.get(i).ref()));
+      RoomTopics.get(nodes.get(i).system()).roomTopic("far-away").tell(Topic.subscribe(roomSessions.get(i).ref()));
+      relays.get(i).tell(new TopicRelay.WatchOne<>(userSessions.get(i).ref(), "zawadi", true));
     }
-    // Each node's topic actor must know of both nodes' subscribers before anything is published.
-    for (var node : nodes) {
-      TopicProbes.awaitInstances(node, RoomTopics.get(node.system()).roomTopic("far-away"), 2);
-      TopicProbes.awaitInstances(node, RoomTopics.get(node.system()).userTopic("zawadi"), 2);
-    }
+    // Each node's room topic must know of both nodes' subscribers before anything is published.
+    for (var node : nodes) TopicProbes.awaitInstances(node, RoomTopics.get(node.system()).roomTopic("far-away"), 2);
 
     var joined = service.join("far-away", "zawadi").toCompletableFuture().get(15, TimeUnit.SECONDS);
     for (int i = 1; i <= 20; i++) {
@@ -96,5 +105,23 @@ class RoomFanOutTest {
       assertEquals(LongStream.rangeClosed(1, 21).boxed().toList(), received.stream().map(Room.Event::seq).toList());
       assertEquals("line 20", ((Room.MessagePosted) received.get(20)).text());
     }
+  }
+
+  /**
+   * The first notice a node ever publishes for a user reaches that user's session on the other node
+   * at once: nothing about the user has to travel between the nodes first. (With a topic per user,
+   * the publishing node's new topic sent it to its local subscribers only: none.)
+   */
+  @Test
+  void aUsersFirstNoticeReachesTheirSessionOnAnotherNode() {
+    var elsewhere = secondNode.createTestProbe(UserNotice.class);
+    relays.get(1).tell(new TopicRelay.WatchOne<>(elsewhere.ref(), "mwanaidi", true));
+    var unrelated = secondNode.createTestProbe(UserNotice.class);
+    relays.get(1).tell(new TopicRelay.WatchOne<>(unrelated.ref(), "someone-else", true));
+
+    var notice = new UserNotice.RoomLeft("mwanaidi", "somewhere");
+    service.notifyUser(notice);
+    elsewhere.expectMessage(Duration.ofSeconds(3), notice);
+    unrelated.expectNoMessage(Duration.ofMillis(200));
   }
 }

@@ -8,6 +8,7 @@ import akka.persistence.query.PersistenceQuery;
 import akka.persistence.testkit.PersistenceTestKitPlugin;
 import akka.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import akka.persistence.testkit.query.javadsl.PersistenceTestKitReadJournal;
+import chatterbox.platform.cluster.TopicRelay;
 import chatterbox.platform.runtime.ServiceNode;
 import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.AfterAll;
@@ -74,8 +75,9 @@ class RoomServiceTest {
     var user = unique("amani");
     var room = unique("lounge-");
     var notices = testKit.createTestProbe(UserNotice.class);
-    service.userTopic(user).tell(Topic.subscribe(notices.ref()));
-    TopicProbes.awaitInstances(testKit, service.userTopic(user), 1);
+    var relay = testKit.spawn(TopicRelay.create(service.userNotices(), UserNotice.class, UserNotice::username));
+    relay.tell(new TopicRelay.WatchOne<>(notices.ref(), user, true));
+    TopicProbes.awaitInstances(testKit, service.userNotices(), 1);
 
     var joined = await(service.join(room, user));
     assertEquals(new Room.Joined(new Room.RoomInfo(room, 1, List.of(user)), false), joined);
