@@ -112,7 +112,7 @@ public final class ChatterBoxApp {
     Wallet.init(system, Wallet.Settings.fromConfig(money), userEntitiesIdle);
     Transfer.init(system);
     Room.init(system, Room.Settings.fromConfig(settings.getConfig("rooms")), clock);
-    UserRooms.init(system, userEntitiesIdle);
+    UserRooms.init(system, userEntitiesIdle, settings.getInt("rooms.max-per-user"));
     var ledger = Ledger.start(system, BlockingJdbc.create(system, database, "read-models"));
     UnfinishedTransfers.start(system, ledger::idleUnfinishedTransfers,
         UnfinishedTransfers.Settings.fromConfig(money.getConfig("unfinished-transfers")));

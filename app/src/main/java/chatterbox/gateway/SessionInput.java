@@ -5,6 +5,7 @@ import akka.actor.typed.javadsl.ActorContext;
 import chatterbox.account.Username;
 import chatterbox.metrics.Metrics;
 import chatterbox.room.Room;
+import chatterbox.room.RoomService;
 import chatterbox.transfer.Payments;
 import chatterbox.transfer.TransferService;
 import chatterbox.transfer.Transfer;
@@ -83,7 +84,9 @@ final class SessionInput {
       return;
     }
     // The room service tells all of the user's sessions (UserNotice.RoomJoined).
-    whenDone(gateway.roomService().join(room, username), joined -> null, nonce);
+    whenDone(gateway.roomService().join(room, username), result -> result instanceof RoomService.TooManyRooms full
+        ? errorDispatch("too_many_rooms", "you are in " + full.limit() + " rooms, the most one user can be in: /leave one first", nonce)
+        : null, nonce);
   }
 
   private void leave(String room, String nonce) {

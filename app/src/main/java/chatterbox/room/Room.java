@@ -211,7 +211,7 @@ public final class Room extends EventSourcedBehaviorWithEnforcedReplies<Room.Com
   }
 
   /** {@code info} is the room right after the join; a new member's own entry is {@code info.lastSeq()}. */
-  public record Joined(RoomInfo info, boolean alreadyMember) implements JsonSerializable {}
+  public record Joined(RoomInfo info, boolean alreadyMember) implements JsonSerializable, RoomService.JoinResult {}
 
   public sealed interface LeaveReply extends JsonSerializable {}
 

@@ -70,19 +70,34 @@ public final class RoomService {
     this.askTimeout = askTimeout;
   }
 
+  /** What a join comes to: the room joined, or nothing done because the user's list is full. */
+  public sealed interface JoinResult permits Room.Joined, TooManyRooms {}
+
+  /** The user is in {@code limit} rooms, the most one user may be in: the room was not joined. */
+  public record TooManyRooms(int limit) implements JoinResult {}
+
   /**
-   * Makes {@code username} a member (creating the room if new), lists the room for the user, and
-   * tells the user's sessions ({@link UserNotice.RoomJoined}, also when already a member, so a
-   * repeated join repairs a session that missed it).
+   * Lists the room for the user (unless their list is full: {@link TooManyRooms}), makes them a
+   * member (creating the room if new), and tells the user's sessions ({@link UserNotice.RoomJoined},
+   * also when already a member, so a repeated join repairs a session that missed it). Listed first,
+   * as {@link #leave} unlists first, so that a full list refuses before the room changes; a join
+   * that fails between the two steps is completed by a retry.
    */
-  public CompletionStage<Room.Joined> join(String roomId, String username) {
+  public CompletionStage<JoinResult> join(String roomId, String username) {
     return requireIds(roomId, username)
-        .thenCompose(valid -> room(roomId).<Room.Joined>ask(replyTo -> new Room.Join(username, replyTo), askTimeout))
-        .thenCompose(joined -> askUserRooms(username, replyTo -> new UserRooms.Add(roomId, replyTo))
-            .thenApply(listed -> {
-              topics.notifyUser(new UserNotice.RoomJoined(username, joined.info()));
-              return joined;
-            }));
+        .thenCompose(valid -> sharding.entityRefFor(UserRooms.ENTITY_TYPE_KEY, username)
+            .<UserRooms.AddReply>ask(replyTo -> new UserRooms.Add(roomId, replyTo), askTimeout))
+        .thenCompose(listed -> listed instanceof UserRooms.Full full
+            ? CompletableFuture.<JoinResult>completedFuture(new TooManyRooms(full.limit()))
+            : joinListed(roomId, username));
+  }
+
+  private CompletionStage<JoinResult> joinListed(String roomId, String username) {
+    return room(roomId).<Room.Joined>ask(replyTo -> new Room.Join(username, replyTo), askTimeout)
+        .thenApply(joined -> {
+          topics.notifyUser(new UserNotice.RoomJoined(username, joined.info()));
+          return joined;
+        });
   }
 
   /** Unlists the room for the user, then leaves it; on {@link Room.Left}, tells the user's sessions. */

@@ -33,7 +33,13 @@ import java.util.Optional;
  *       initialized user again writes nothing.</li>
  *   <li>Once initialized, a user stays initialized, so the default room is given once in a user's
  *       life: leaving it is final.</li>
- *   <li>Every command is answered with the list as it stands afterwards.</li>
+ *   <li>It lists at most {@code maxRooms} rooms: adding one more writes nothing and answers
+ *       {@link Full}. (A limit lowered later keeps the rooms listed and refuses new ones.) Every
+ *       room a user is in costs each of their sessions a subscription and a view, and READY
+ *       describes them all, so without a limit one user could make their sessions, and the node's
+ *       pub/sub topics, grow without end.</li>
+ *   <li>Every command is answered with the list as it stands afterwards (an {@link Add} beyond the
+ *       limit, with {@link Full}).</li>
  * </ul>
  */
 public final class UserRooms
@@ -41,14 +47,18 @@ public final class UserRooms
 
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY = EntityTypeKey.create(Command.class, "UserRooms");
 
-  /** Runs the room lists sharded; a list that has had no command for {@code idleTimeout} leaves memory. */
-  public static void init(ActorSystem<?> system, Duration idleTimeout) {
-    ClusterSharding.get(system).init(Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId()))
+  /**
+   * Runs the room lists sharded, each of at most {@code maxRooms} rooms; a list that has had no
+   * command for {@code idleTimeout} leaves memory.
+   */
+  public static void init(ActorSystem<?> system, Duration idleTimeout, int maxRooms) {
+    ClusterSharding.get(system).init(Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), maxRooms))
         .withSettings(IdlePassivation.after(system, idleTimeout)));
   }
 
-  public static Behavior<Command> create(String username) {
-    return new UserRooms(username);
+  public static Behavior<Command> create(String username, int maxRooms) {
+    if (maxRooms < 1) throw new IllegalArgumentException("maxRooms must be at least 1, not " + maxRooms);
+    return new UserRooms(username, maxRooms);
   }
 
   /** Why {@code username} is not the canonical form (as sessions carry it) of a valid username, or empty. */
@@ -62,7 +72,7 @@ public final class UserRooms
 
   public sealed interface Command extends JsonSerializable {}
 
-  public record Add(String roomId, ActorRef<Rooms> replyTo) implements Command {
+  public record Add(String roomId, ActorRef<AddReply> replyTo) implements Command {
     public Add {
       Objects.requireNonNull(roomId, "roomId");
     }
@@ -81,12 +91,17 @@ public final class UserRooms
 
   // ---- replies --------------------------------------------------------------------------------
 
+  public sealed interface AddReply extends JsonSerializable {}
+
   /** @param roomIds in the order joined */
-  public record Rooms(List<String> roomIds, boolean initialized) implements JsonSerializable {
+  public record Rooms(List<String> roomIds, boolean initialized) implements AddReply {
     public Rooms {
       roomIds = List.copyOf(roomIds);
     }
   }
+
+  /** The user is in {@code limit} rooms already, the most one user may be in: nothing was added. */
+  public record Full(int limit) implements AddReply {}
 
   // ---- events ---------------------------------------------------------------------------------
 
@@ -136,8 +151,11 @@ public final class UserRooms
 
   // ---- behaviour ------------------------------------------------------------------------------
 
-  private UserRooms(String username) {
+  private final int maxRooms;
+
+  private UserRooms(String username, int maxRooms) {
     super(PersistenceId.of(ENTITY_TYPE_KEY.name(), username));
+    this.maxRooms = maxRooms;
   }
 
   @Override
@@ -150,9 +168,7 @@ public final class UserRooms
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
-        .onCommand(Add.class, (state, add) -> state.has(add.roomId())
-            ? unchanged(state, add.replyTo())
-            : write(new RoomAdded(add.roomId()), add.replyTo()))
+        .onCommand(Add.class, this::onAdd)
         .onCommand(Remove.class, (state, remove) -> state.has(remove.roomId())
             ? write(new RoomRemoved(remove.roomId()), remove.replyTo())
             : unchanged(state, remove.replyTo()))
@@ -161,6 +177,12 @@ public final class UserRooms
             : write(new Initialized(), mark.replyTo()))
         .onCommand(Get.class, (state, get) -> unchanged(state, get.replyTo()))
         .build();
+  }
+
+  private ReplyEffect<Event, State> onAdd(State state, Add add) {
+    if (state.has(add.roomId())) return unchanged(state, add.replyTo().narrow());
+    if (state.roomIds().size() >= maxRooms) return Effect().reply(add.replyTo(), new Full(maxRooms));
+    return write(new RoomAdded(add.roomId()), add.replyTo().narrow());
   }
 
   private ReplyEffect<Event, State> write(Event event, ActorRef<Rooms> replyTo) {

@@ -33,7 +33,8 @@ class GatewayTest {
         "chatterbox.gateway.heartbeat-interval", "1s",
         "chatterbox.gateway.resume-window", "30s",
         "chatterbox.gateway.rate-limit.frames", 300,
-        "chatterbox.gateway.user-rate-limit.lines", 25));
+        "chatterbox.gateway.user-rate-limit.lines", 25,
+        "chatterbox.rooms.max-per-user", 3));
     api = stack.api();
     port = stack.app().httpPort();
   }
@@ -165,6 +166,30 @@ class GatewayTest {
       ca.input("general", "x".repeat(2001), "u3");
       assertEquals("invalid_message", ca.expectDispatch("ERROR", d -> d.path("nonce").asText().equals("u3")).path("code").asText());
     }
+  }
+
+  @Test
+  void aJoinBeyondTheUsersRoomLimitIsRefusedAndChangesNothing() {
+    var a = Users.signUpAndLogIn(api, "roomy");
+    var suffix = UUID.randomUUID().toString().substring(0, 8);
+    try (var ca = identified(a)) {
+      ca.expectDispatch("READY");
+      for (var room : List.of("first-" + suffix, "second-" + suffix)) { // with general, the limit of 3
+        ca.input("general", "/join " + room, "j-" + room);
+        ca.expectDispatch("ROOM_JOINED", d -> d.path("room").path("id").asText().equals(room));
+      }
+      ca.input("general", "/join third-" + suffix, "j-third");
+      var refused = ca.expectDispatch("ERROR", d -> d.path("nonce").asText().equals("j-third"));
+      assertEquals("too_many_rooms", refused.path("code").asText());
+      assertTrue(refused.path("message").asText().contains("3 rooms"), refused.toString());
+
+      ca.input("first-" + suffix, "/leave", "l-first");
+      ca.expectDispatch("ROOM_LEFT", d -> d.path("room").asText().equals("first-" + suffix));
+      ca.input("general", "/join third-" + suffix, "j-third-again");
+      ca.expectDispatch("ROOM_JOINED", d -> d.path("room").path("id").asText().equals("third-" + suffix));
+    }
+    var me = api.get("/api/me", a.token()).body();
+    assertEquals(3, me.path("rooms").size(), me.toString());
   }
 
   @Test

@@ -61,7 +61,7 @@ class RoomFanOutTest {
     });
     nodes.forEach(node -> {
       Room.init(node.system());
-      UserRooms.init(node.system(), Duration.ofMinutes(2));
+      UserRooms.init(node.system(), Duration.ofMinutes(2), 100);
     });
     relays = nodes.stream().map(RoomFanOutTest::noticeRelay).toList();
     // As at a node's start: each node's notices topic learns the other's relay before anyone publishes.
@@ -93,7 +93,7 @@ class RoomFanOutTest {
     // Each node's room topic must know of both nodes' subscribers before anything is published.
     for (var node : nodes) TopicProbes.awaitInstances(node, RoomTopics.get(node.system()).roomTopic("far-away"), 2);
 
-    var joined = service.join("far-away", "zawadi").toCompletableFuture().get(15, TimeUnit.SECONDS);
+    var joined = (Room.Joined) service.join("far-away", "zawadi").toCompletableFuture().get(15, TimeUnit.SECONDS);
     for (int i = 1; i <= 20; i++) {
       service.post("far-away", "zawadi", "line " + i, "n-" + i).toCompletableFuture().get(15, TimeUnit.SECONDS);
     }

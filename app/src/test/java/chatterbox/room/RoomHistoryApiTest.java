@@ -45,7 +45,7 @@ class RoomHistoryApiTest {
     var system = stack.app().system();
     var settings = system.settings().config().getConfig("chatterbox");
     Room.init(system);
-    UserRooms.init(system, Duration.ofMinutes(2));
+    UserRooms.init(system, Duration.ofMinutes(2), 100);
     rooms = new RoomService(system, settings.getDuration("ask-timeout"));
     var accounts = ExtraRoutes.accounts(system);
     roomsBinding = ExtraRoutes.bind(system, () -> new RoomRoutes(accounts, TestStack.OPERATOR_TOKEN, rooms).routes());

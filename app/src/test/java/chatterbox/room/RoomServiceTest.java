@@ -46,13 +46,14 @@ class RoomServiceTest {
       .withFallback(ServiceNode.withServiceDefaults(ConfigFactory.empty())));
   private static final AtomicInteger number = new AtomicInteger();
 
+  private static final int MAX_ROOMS = 3;
   private static RoomService service;
 
   @BeforeAll
   static void startNode() {
     OneNodeCluster.join(testKit);
     Room.init(testKit.system());
-    UserRooms.init(testKit.system(), Duration.ofMinutes(2));
+    UserRooms.init(testKit.system(), Duration.ofMinutes(2), MAX_ROOMS);
     service = new RoomService(testKit.system(), Duration.ofSeconds(5), PersistenceQuery.get(testKit.system())
         .getReadJournalFor(PersistenceTestKitReadJournal.class, PersistenceTestKitReadJournal.Identifier()));
   }
@@ -79,12 +80,12 @@ class RoomServiceTest {
     relay.tell(new TopicRelay.WatchOne<>(notices.ref(), user, true));
     TopicProbes.awaitInstances(testKit, service.userNotices(), 1);
 
-    var joined = await(service.join(room, user));
+    var joined = (Room.Joined) await(service.join(room, user));
     assertEquals(new Room.Joined(new Room.RoomInfo(room, 1, List.of(user)), false), joined);
     assertEquals(List.of(room), await(service.roomsOf(user)));
     notices.expectMessage(new UserNotice.RoomJoined(user, joined.info()));
 
-    assertTrue(await(service.join(room, user)).alreadyMember());
+    assertTrue(((Room.Joined) await(service.join(room, user))).alreadyMember());
     assertEquals(List.of(room), await(service.roomsOf(user)));
     notices.expectMessage(new UserNotice.RoomJoined(user, joined.info()));
 
@@ -94,6 +95,22 @@ class RoomServiceTest {
 
     assertInstanceOf(Room.NotMember.class, await(service.leave(room, user)));
     notices.expectNoMessage(Duration.ofMillis(300));
+  }
+
+  @Test
+  void aUserInAsManyRoomsAsAllowedJoinsNoMoreUntilLeavingOne() throws Exception {
+    var user = unique("chiku");
+    var rooms = List.of(unique("a-"), unique("b-"), unique("c-"));
+    for (var room : rooms) assertInstanceOf(Room.Joined.class, await(service.join(room, user)));
+    var fourth = unique("d-");
+    assertEquals(new RoomService.TooManyRooms(MAX_ROOMS), await(service.join(fourth, user)));
+    assertEquals(rooms, await(service.roomsOf(user)));
+    assertEquals(0, await(service.info(fourth)).lastSeq(), "the room was neither created nor joined");
+    assertInstanceOf(Room.Joined.class, await(service.join(rooms.get(1), user)), "a room the user is in can be joined again");
+
+    await(service.leave(rooms.get(0), user));
+    assertInstanceOf(Room.Joined.class, await(service.join(fourth, user)));
+    assertEquals(List.of(rooms.get(1), rooms.get(2), fourth), await(service.roomsOf(user)));
   }
 
   @Test

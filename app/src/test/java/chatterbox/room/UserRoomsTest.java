@@ -29,12 +29,18 @@ class UserRoomsTest {
     testKit.shutdownTestKit();
   }
 
-  private final String username = "user" + userNumber.incrementAndGet();
-  private final EventSourcedBehaviorTestKit<Command, Event, State> user = EventSourcedBehaviorTestKit.create(
-      testKit.system(), UserRooms.create(username),
-      EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyEquality(true));
+  /** Room lists in these tests may hold more rooms than the snapshot test adds. */
+  private static final int MAX_ROOMS = 150;
 
-  private EventSourcedBehaviorTestKit.CommandResultWithReply<Command, Event, State, Rooms> add(String roomId) {
+  private final String username = "user" + userNumber.incrementAndGet();
+  private EventSourcedBehaviorTestKit<Command, Event, State> user = listOf(MAX_ROOMS);
+
+  private EventSourcedBehaviorTestKit<Command, Event, State> listOf(int maxRooms) {
+    return EventSourcedBehaviorTestKit.create(testKit.system(), UserRooms.create(username, maxRooms),
+        EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyEquality(true));
+  }
+
+  private EventSourcedBehaviorTestKit.CommandResultWithReply<Command, Event, State, UserRooms.AddReply> add(String roomId) {
     return user.runCommand(replyTo -> new UserRooms.Add(roomId, replyTo));
   }
 
@@ -81,6 +87,42 @@ class UserRoomsTest {
     assertTrue(markInitialized().hasNoEvents());
     remove("general");
     assertTrue(get().initialized());
+  }
+
+  @Test
+  void aFullListRefusesAnotherRoomAndChangesNothing() {
+    user = listOf(2);
+    add("general");
+    add("zoo");
+    var third = add("market");
+    assertTrue(third.hasNoEvents());
+    assertEquals(new UserRooms.Full(2), third.reply());
+    assertEquals(new Rooms(List.of("general", "zoo"), false), get());
+
+    // A listed room is still answered with the list, and a room left makes space again.
+    assertEquals(new Rooms(List.of("general", "zoo"), false), add("zoo").reply());
+    remove("general");
+    assertEquals(new UserRooms.RoomAdded("market"), add("market").event());
+    assertEquals(new UserRooms.Full(2), add("general").reply());
+  }
+
+  @Test
+  void aLimitLoweredLaterKeepsTheRoomsAndRefusesMore() {
+    add("general");
+    add("zoo");
+    add("market");
+    // The same user's journal, recovered by an entity under a lower limit (the kit above would clear it).
+    var lowered = testKit.spawn(UserRooms.create(username, 2));
+    var rooms = testKit.<Rooms>createTestProbe();
+    var added = testKit.<UserRooms.AddReply>createTestProbe();
+    lowered.tell(new UserRooms.Get(rooms.ref()));
+    assertEquals(new Rooms(List.of("general", "zoo", "market"), false), rooms.receiveMessage());
+    lowered.tell(new UserRooms.Add("shop", added.ref()));
+    assertEquals(new UserRooms.Full(2), added.receiveMessage());
+    lowered.tell(new UserRooms.Remove("zoo", rooms.ref()));
+    rooms.receiveMessage();
+    lowered.tell(new UserRooms.Add("shop", added.ref()));
+    assertEquals(new UserRooms.Full(2), added.receiveMessage(), "still at two rooms");
   }
 
   @Test

@@ -3,6 +3,7 @@ package chatterbox.platform.cluster;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
+import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.pubsub.Topic;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -103,6 +104,34 @@ class TopicRelayTest {
     expectNote(s1, "chausiku");
     expectNote(s2, "amani");
     s2.expectNoMessage(Duration.ofMillis(200));
+  }
+
+  /**
+   * Sessions register a message adapter, not themselves: the relay must learn of the adapter's end
+   * when its actor stops, or it would keep every session a node ever had.
+   */
+  @Test
+  void anAdapterIsForgottenWhenItsActorStops() {
+    var received = testKit.<Note>createTestProbe();
+    var node = node(received);
+    record Wrapped(Note note) {}
+    var owner = testKit.spawn(Behaviors.<Wrapped>setup(ctx -> {
+      node.relay().tell(new TopicRelay.WatchOne<>(ctx.messageAdapter(Note.class, Wrapped::new), "amani", true));
+      return Behaviors.receiveMessage(wrapped -> {
+        received.ref().tell(wrapped.note());
+        return Behaviors.same();
+      });
+    }));
+    node.publish("amani");
+    expectNote(received, "amani");
+
+    testKit.stop(owner);
+    var deadLetters = testKit.createDeadLetterProbe();
+    deadLetters.awaitAssert(Duration.ofSeconds(5), Duration.ofMillis(50), () -> {
+      node.publish("amani");
+      deadLetters.expectNoMessage(Duration.ofMillis(100));
+      return null;
+    });
   }
 
   @Test
