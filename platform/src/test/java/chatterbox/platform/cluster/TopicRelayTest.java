@@ -35,6 +35,16 @@ class TopicRelayTest {
     assertEquals(key, note.key());
   }
 
+  /** Once the relay has seen a subscriber stop, {@code key}'s notes go to nobody (before, to its dead letters). */
+  private static void expectDeliveredToNobody(Node node, String key) {
+    var deadLetters = testKit.createDeadLetterProbe();
+    deadLetters.awaitAssert(Duration.ofSeconds(5), Duration.ofMillis(50), () -> {
+      node.publish(key);
+      deadLetters.expectNoMessage(Duration.ofMillis(100));
+      return null;
+    });
+  }
+
   /** A topic and its relay. */
   private record Node(ActorRef<Topic.Command<Note>> topic, ActorRef<TopicRelay.Command<Note>> relay) {
     void watch(TestProbe<Note> subscriber, String... keys) {
@@ -126,12 +136,7 @@ class TopicRelayTest {
     expectNote(received, "amani");
 
     testKit.stop(owner);
-    var deadLetters = testKit.createDeadLetterProbe();
-    deadLetters.awaitAssert(Duration.ofSeconds(5), Duration.ofMillis(50), () -> {
-      node.publish("amani");
-      deadLetters.expectNoMessage(Duration.ofMillis(100));
-      return null;
-    });
+    expectDeliveredToNobody(node, "amani");
   }
 
   @Test
@@ -149,12 +154,6 @@ class TopicRelayTest {
     node.watch(watcher, "baraka");
     node.publish("baraka");
     expectNote(watcher, "baraka");
-    // Once the relay has seen the stop, amani's notes go to nobody (before, to the stopped probe's dead letters).
-    var deadLetters = testKit.createDeadLetterProbe();
-    deadLetters.awaitAssert(Duration.ofSeconds(5), Duration.ofMillis(50), () -> {
-      node.publish("amani");
-      deadLetters.expectNoMessage(Duration.ofMillis(100));
-      return null;
-    });
+    expectDeliveredToNobody(node, "amani");
   }
 }
