@@ -122,8 +122,8 @@ class TopicRelayTest {
    */
   @Test
   void anAdapterIsForgottenWhenItsActorStops() {
+    var node = node(testKit.createTestProbe());
     var received = testKit.<Note>createTestProbe();
-    var node = node(received);
     record Wrapped(Note note) {}
     var owner = testKit.spawn(Behaviors.<Wrapped>setup(ctx -> {
       node.relay().tell(new TopicRelay.WatchOne<>(ctx.messageAdapter(Note.class, Wrapped::new), "amani", true));
@@ -132,8 +132,11 @@ class TopicRelayTest {
         return Behaviors.same();
       });
     }));
-    node.publish("amani");
-    expectNote(received, "amani");
+    // The owner registers when it starts, which is after spawn returns: publish until it is in effect.
+    received.awaitAssert(Duration.ofSeconds(5), Duration.ofMillis(100), () -> {
+      node.publish("amani");
+      return received.expectMessage(Duration.ofMillis(90), new Note("amani"));
+    });
 
     testKit.stop(owner);
     expectDeliveredToNobody(node, "amani");
