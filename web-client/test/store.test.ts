@@ -273,6 +273,15 @@ describe('chat store', () => {
     expect(s.rooms.general.notices.map((n) => n.notice.variant)).toEqual(['receipt']);
   });
 
+  it('shows a receipt without a room (a payment over the REST API) in the room on screen, with the new balance', async () => {
+    const socket = await start();
+    socket.dispatch(2, 'TRANSFER_RECEIPT', { transfer_id: 't9', direction: 'in', from: 'baraka', to: 'amani', amount: '12.25', balance: '112.25', room: null, at: '2026-01-01T12:00:05Z' });
+    const s = store.getState();
+    expect(s.balance).toBe('112.25');
+    expect(s.transfer).toBeNull();
+    expect(s.rooms.general.notices.map((n) => n.notice.variant)).toEqual(['receipt']);
+  });
+
   it('keeps the transfer waiting for another CONFIRM when the server is busy', async () => {
     const socket = await start();
     socket.dispatch(2, 'TRANSFER_PIN_REQUIRED', { transfer_id: 't1', room: 'general', to: 'baraka', amount: '5.00', expires_at: 'x' });

@@ -622,7 +622,7 @@ export class ChatStore {
       balance: d.balance,
       transfer: t && t.transferId === d.transfer_id ? { ...t, phase: 'done', error: null, receipt: d } : t,
     });
-    const room = this.state.rooms[d.room] ? d.room : this.state.activeRoom;
+    const room = d.room && this.state.rooms[d.room] ? d.room : this.state.activeRoom;
     this.addNotice(room, { variant: 'receipt', receipt: d });
   }
 

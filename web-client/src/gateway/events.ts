@@ -91,7 +91,8 @@ export interface TransferReceiptEvent {
   to: string;
   amount: string;
   balance: string;
-  room: string;
+  /** The room of a `/send`; null for a payment over the REST API. */
+  room: string | null;
   at: string;
 }
 

@@ -145,7 +145,7 @@ public final class ChatterBoxApp {
             new AccountRoutes(accounts, registration, operatorToken, clock, rooms::ensureDefaultRoom,
                 gateway::loggedOut).routes(),
             new ProfileRoutes(accounts, operatorToken, fundsOf, rooms::roomsOf).routes(),
-            new TransferRoutes(accounts, operatorToken, payments, transfers, ledger, maxTransfer).routes(),
+            new TransferRoutes(accounts, operatorToken, payments, transfers, ledger, maxTransfer, gateway::sendReceipts).routes(),
             new RoomRoutes(accounts, operatorToken, rooms).routes(),
             new LedgerRoutes(accounts, operatorToken, ledger).routes())),
         new MetricsRoutes(accounts, operatorToken, metrics).routes(),

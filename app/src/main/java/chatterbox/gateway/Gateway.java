@@ -20,6 +20,7 @@ import chatterbox.platform.http.JsonRoutes;
 import chatterbox.platform.http.Takeover;
 import chatterbox.room.RoomService;
 import chatterbox.room.UserNotice;
+import chatterbox.transfer.PaymentReceipt;
 import chatterbox.transfer.Payments;
 import chatterbox.transfer.TransferService;
 import com.typesafe.config.Config;
@@ -75,6 +76,11 @@ public final class Gateway extends JsonRoutes {
       return CompletableFuture.completedFuture(Done.getInstance());
     });
     return new Gateway(system, context);
+  }
+
+  /** Tells both parties' sessions of a payment made other than by {@code /send} (the REST API). */
+  public void sendReceipts(PaymentReceipt receipt) {
+    context.sendReceipts(receipt);
   }
 
   /** Ends the gateway sessions opened with a token that has just been revoked. */

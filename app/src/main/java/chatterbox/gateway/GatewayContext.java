@@ -8,6 +8,8 @@ import chatterbox.metrics.Metrics;
 import chatterbox.platform.cluster.TopicRelay;
 import chatterbox.room.RoomService;
 import chatterbox.room.UserNotice;
+import chatterbox.wallet.Money;
+import chatterbox.transfer.PaymentReceipt;
 import chatterbox.transfer.Payments;
 import chatterbox.transfer.TransferService;
 
@@ -40,5 +42,15 @@ record GatewayContext(
 
   void notifyUser(UserNotice notice) {
     roomService.notifyUser(notice);
+  }
+
+  /** Tells the payer's sessions and the payee's, each with their own new balance. */
+  void sendReceipts(PaymentReceipt receipt) {
+    var amount = Money.format(receipt.amount());
+    var at = receipt.at().toString();
+    notifyUser(new GatewayNotice.TransferReceipt(receipt.payer(), receipt.transferId(), "out", receipt.payer(),
+        receipt.payee(), amount, Money.format(receipt.balances().payer()), receipt.room(), at));
+    notifyUser(new GatewayNotice.TransferReceipt(receipt.payee(), receipt.transferId(), "in", receipt.payer(),
+        receipt.payee(), amount, Money.format(receipt.balances().payee()), receipt.room(), at));
   }
 }

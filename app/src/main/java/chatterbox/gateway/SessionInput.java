@@ -6,6 +6,7 @@ import chatterbox.account.Username;
 import chatterbox.metrics.Metrics;
 import chatterbox.room.Room;
 import chatterbox.room.RoomService;
+import chatterbox.transfer.PaymentReceipt;
 import chatterbox.transfer.Payments;
 import chatterbox.transfer.TransferService;
 import chatterbox.transfer.Transfer;
@@ -212,17 +213,13 @@ final class SessionInput {
       return done(Events.transferFailed(id, "unavailable", "the transfer is still under way; it will complete"));
     }
     gateway.roomService().noticeTransfer(transfer.room(), id, username, transfer.to());
-    var at = status.finishedAt().orElse(Instant.now()).toString();
-    var amount = Money.format(transfer.amount());
+    var at = status.finishedAt().orElse(Instant.now());
     // The saga's answer carries both balances when this confirmation saw the transfer complete;
     // only a transfer that had completed before (a repeated confirmation) needs the wallets asked.
     var balances = started.balances().<CompletionStage<Transfer.Balances>>map(CompletableFuture::completedFuture)
         .orElseGet(() -> currentBalances(username, transfer.to()));
     return balances.thenApply(both -> {
-      gateway.notifyUser(new GatewayNotice.TransferReceipt(username, id, "out", username, transfer.to(), amount,
-          Money.format(both.payer()), transfer.room(), at));
-      gateway.notifyUser(new GatewayNotice.TransferReceipt(transfer.to(), id, "in", username, transfer.to(), amount,
-          Money.format(both.payee()), transfer.room(), at));
+      gateway.sendReceipts(new PaymentReceipt(id, username, transfer.to(), transfer.amount(), both, transfer.room(), at));
       return new Session.ConfirmOutcome(id, false, null);
     });
   }

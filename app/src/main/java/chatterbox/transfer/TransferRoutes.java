@@ -3,6 +3,7 @@ package chatterbox.transfer;
 import chatterbox.platform.runtime.Failures;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.server.Route;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import chatterbox.account.AccountService;
 import chatterbox.account.AuthenticatedRoutes;
@@ -42,11 +43,17 @@ public final class TransferRoutes extends AuthenticatedRoutes {
   private final TransferService transfers;
   private final Ledger ledger;
   private final long maxTransfer;
+  private final Consumer<PaymentReceipt> receipts;
 
+  /**
+   * @param receipts told of each payment this API saw complete, to tell both parties' sessions (a
+   *                 payment that had completed before, asked again, is not told again)
+   */
   public TransferRoutes(AccountService accounts, String operatorToken, Payments payments, TransferService transfers,
-                        Ledger ledger, long maxTransfer) {
+                        Ledger ledger, long maxTransfer, Consumer<PaymentReceipt> receipts) {
     super(accounts, operatorToken);
     this.payments = payments;
+    this.receipts = receipts;
     this.transfers = transfers;
     this.ledger = ledger;
     this.maxTransfer = maxTransfer;
@@ -74,7 +81,13 @@ public final class TransferRoutes extends AuthenticatedRoutes {
     if (!validation.isValid()) return invalid(validation.errors());
     long minorUnits = ((Money.Amount) amount).minorUnits();
     return outcome(payments.pay(payer, request.transferId(), request.to(), minorUnits, request.pin()), result -> {
-      if (result instanceof Payments.Started started) return transferOutcome(started.status());
+      if (result instanceof Payments.Started started) {
+        // The balances come only with the answer that saw the payment complete: one receipt a payment.
+        started.balances().ifPresent(balances -> receipts.accept(new PaymentReceipt(request.transferId(), payer,
+            Username.normalize(request.to()), minorUnits, balances, null,
+            started.status().finishedAt().orElse(Instant.now()))));
+        return transferOutcome(started.status());
+      }
       if (result instanceof Payments.UnknownRecipient) return error(StatusCodes.UNPROCESSABLE_ENTITY, "to", "no such user");
       if (result instanceof Payments.SelfPayment) return error(StatusCodes.UNPROCESSABLE_ENTITY, "to", "cannot send money to yourself");
       if (result instanceof Payments.WrongPin wrong) {

@@ -227,6 +227,36 @@ class GatewayTest {
     }
   }
 
+  /** A payment over the REST API reaches both parties' open clients too, once, without a room. */
+  @Test
+  void aPaymentOverRestIsReceiptedToBothPartiesSessions() {
+    var a = Users.signUpAndLogIn(api, "rest_payer");
+    var b = Users.signUpAndLogIn(api, "rest_payee");
+    try (var ca = identified(a); var cb = identified(b)) {
+      ca.expectDispatch("READY");
+      cb.expectDispatch("READY");
+      var transferId = UUID.randomUUID().toString();
+      var body = Map.of("transferId", transferId, "to", b.username(), "amount", "12.25", "pin", a.person().pin());
+      assertEquals(201, api.post("/api/transfers", body, a.token()).status());
+
+      var in = cb.expectDispatch("TRANSFER_RECEIPT");
+      assertEquals("in", in.path("direction").asText());
+      assertEquals(transferId, in.path("transfer_id").asText());
+      assertEquals("12.25", in.path("amount").asText());
+      assertEquals("112.25", in.path("balance").asText());
+      assertTrue(in.path("room").isNull(), in.toString());
+      var out = ca.expectDispatch("TRANSFER_RECEIPT");
+      assertEquals("out", out.path("direction").asText());
+      assertEquals("87.75", out.path("balance").asText());
+
+      // Asked again with the same id: the same answer, no second receipt (the next dispatch is HELP's).
+      assertEquals(201, api.post("/api/transfers", body, a.token()).status());
+      cb.input("general", "/help", "after-retry");
+      cb.expectDispatch("HELP");
+      assertEquals(1, cb.seen().stream().filter(f -> f.path("t").asText().equals("TRANSFER_RECEIPT")).count());
+    }
+  }
+
   @Test
   void wrongPinsAndLockoutMoveNothing() {
     var a = Users.signUpAndLogIn(api, "wrongpin");
