@@ -46,8 +46,8 @@ public final class TransferRoutes extends AuthenticatedRoutes {
   private final Consumer<PaymentReceipt> receipts;
 
   /**
-   * @param receipts told of each payment this API saw complete, to tell both parties' sessions (a
-   *                 payment that had completed before, asked again, is not told again)
+   * @param receipts told of each payment a request here saw complete, to tell both parties'
+   *                 sessions (a payment that had completed before it was asked again is not told again)
    */
   public TransferRoutes(AccountService accounts, String operatorToken, Payments payments, TransferService transfers,
                         Ledger ledger, long maxTransfer, Consumer<PaymentReceipt> receipts) {
@@ -82,7 +82,7 @@ public final class TransferRoutes extends AuthenticatedRoutes {
     long minorUnits = ((Money.Amount) amount).minorUnits();
     return outcome(payments.pay(payer, request.transferId(), request.to(), minorUnits, request.pin()), result -> {
       if (result instanceof Payments.Started started) {
-        // The balances come only with the answer that saw the payment complete: one receipt a payment.
+        // The balances come only with the answers to the requests waiting when the payment completed.
         started.balances().ifPresent(balances -> receipts.accept(new PaymentReceipt(request.transferId(), payer,
             Username.normalize(request.to()), minorUnits, balances, null,
             started.status().finishedAt().orElse(Instant.now()))));
