@@ -7,6 +7,9 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const SHOTS = process.env.SCREENSHOT_DIR ?? path.resolve(here, '../target/screenshots');
 mkdirSync(SHOTS, { recursive: true });
 
+// The stack's operator token (the development default unless the test run sets another).
+const OPERATOR_TOKEN = process.env.OPERATOR_TOKEN ?? 'dev-only-operator-token';
+
 const run = Date.now().toString(36).slice(-5) + Math.floor(Math.random() * 1000).toString().padStart(3, '0');
 
 interface Person {
@@ -127,6 +130,15 @@ test('two users chat, pay each other with a PIN, join and leave a room', async (
   await expect(b.getByTestId('receipt').last()).toContainText(`${amani.username} sent you 25.50`);
   await expect(b.locator('.system-transfer').last()).toContainText(`${amani.username} sent money to you`);
   await shot(b, '08-chat-recipient');
+
+  // An operator's deposit shows at once, with the new balance.
+  const deposit = await b.request.post('/api/admin/deposits', {
+    headers: { Authorization: `Bearer ${OPERATOR_TOKEN}` },
+    data: { depositId: `e2e-${run}`, username: baraka.username, amount: '10' },
+  });
+  expect(deposit.status()).toBe(201);
+  await expect(b.getByTestId('receipt').last()).toContainText('10.00 deposited into your wallet');
+  await expect(b.getByTestId('balance')).toContainText('135.50');
 
   // Escape closes the dialog.
   await say(a, `/send ${baraka.username} 1`);

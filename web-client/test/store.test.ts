@@ -266,7 +266,7 @@ describe('chat store', () => {
     socket.dispatch(3, 'TRANSFER_FAILED', { transfer_id: 't1', reason: 'wrong_pin', message: 'wrong PIN', attempts_left: 2 });
     expect(store.getState().transfer).toMatchObject({ phase: 'pin', error: { reason: 'wrong_pin', attemptsLeft: 2 } });
     store.confirmTransfer('4826');
-    socket.dispatch(4, 'TRANSFER_RECEIPT', { transfer_id: 't1', direction: 'out', from: 'amani', to: 'baraka', amount: '25.50', balance: '74.50', room: 'general', at: '2026-01-01T12:00:05Z' });
+    socket.dispatch(4, 'TRANSFER_RECEIPT', { transfer_id: 't1', kind: 'payment', direction: 'out', from: 'amani', to: 'baraka', amount: '25.50', balance: '74.50', room: 'general', at: '2026-01-01T12:00:05Z' });
     const s = store.getState();
     expect(s.balance).toBe('74.50');
     expect(s.transfer).toMatchObject({ phase: 'done', receipt: { amount: '25.50' } });
@@ -275,7 +275,7 @@ describe('chat store', () => {
 
   it('shows a receipt without a room (a payment over the REST API) in the room on screen, with the new balance', async () => {
     const socket = await start();
-    socket.dispatch(2, 'TRANSFER_RECEIPT', { transfer_id: 't9', direction: 'in', from: 'baraka', to: 'amani', amount: '12.25', balance: '112.25', room: null, at: '2026-01-01T12:00:05Z' });
+    socket.dispatch(2, 'TRANSFER_RECEIPT', { transfer_id: 't9', kind: 'payment', direction: 'in', from: 'baraka', to: 'amani', amount: '12.25', balance: '112.25', room: null, at: '2026-01-01T12:00:05Z' });
     const s = store.getState();
     expect(s.balance).toBe('112.25');
     expect(s.transfer).toBeNull();

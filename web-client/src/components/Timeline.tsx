@@ -202,7 +202,15 @@ function Notice({ entry, me }: { entry: NoticeEntry; me: string }) {
           </div>
           <div className="receipt-body">
             <div className="receipt-title">
-              {out ? (
+              {r.kind === 'deposit' ? (
+                <>
+                  <strong>{displayAmount(r.amount)}</strong> deposited into your wallet
+                </>
+              ) : r.kind === 'withdrawal' ? (
+                <>
+                  <strong>{displayAmount(r.amount)}</strong> withdrawn from your wallet
+                </>
+              ) : out ? (
                 <>
                   You sent <strong>{displayAmount(r.amount)}</strong> to <strong>{r.to}</strong>
                 </>

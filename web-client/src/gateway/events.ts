@@ -86,9 +86,13 @@ export interface TransferPinRequiredEvent {
 
 export interface TransferReceiptEvent {
   transfer_id: string;
+  /** A payment between two users, or an operator's deposit into or withdrawal from this user's wallet. */
+  kind: 'payment' | 'deposit' | 'withdrawal';
   direction: 'out' | 'in';
-  from: string;
-  to: string;
+  /** The payer; null for a deposit (the treasury's side). */
+  from: string | null;
+  /** The payee; null for a withdrawal. */
+  to: string | null;
   amount: string;
   balance: string;
   /** The room of a `/send`; null for a payment over the REST API. */

@@ -20,7 +20,7 @@ import chatterbox.platform.http.JsonRoutes;
 import chatterbox.platform.http.Takeover;
 import chatterbox.room.RoomService;
 import chatterbox.room.UserNotice;
-import chatterbox.transfer.PaymentReceipt;
+import chatterbox.transfer.CompletedTransfer;
 import chatterbox.transfer.Payments;
 import chatterbox.transfer.TransferService;
 import com.typesafe.config.Config;
@@ -78,9 +78,9 @@ public final class Gateway extends JsonRoutes {
     return new Gateway(system, context);
   }
 
-  /** Tells both parties' sessions of a payment made other than by {@code /send} (the REST API). */
-  public void sendReceipts(PaymentReceipt receipt) {
-    context.sendReceipts(receipt);
+  /** Tells the users' sessions of a transfer made other than by {@code /send} (the REST API). */
+  public void sendReceipts(CompletedTransfer transfer) {
+    context.sendReceipts(transfer);
   }
 
   /** Ends the gateway sessions opened with a token that has just been revoked. */

@@ -9,11 +9,12 @@ import chatterbox.platform.cluster.TopicRelay;
 import chatterbox.room.RoomService;
 import chatterbox.room.UserNotice;
 import chatterbox.wallet.Money;
-import chatterbox.transfer.PaymentReceipt;
+import chatterbox.transfer.CompletedTransfer;
 import chatterbox.transfer.Payments;
 import chatterbox.transfer.TransferService;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -44,13 +45,24 @@ record GatewayContext(
     roomService.notifyUser(notice);
   }
 
-  /** Tells the payer's sessions and the payee's, each with their own new balance. */
-  void sendReceipts(PaymentReceipt receipt) {
-    var amount = Money.format(receipt.amount());
-    var at = receipt.at().toString();
-    notifyUser(new GatewayNotice.TransferReceipt(receipt.payer(), receipt.transferId(), "out", receipt.payer(),
-        receipt.payee(), amount, Money.format(receipt.balances().payer()), receipt.room(), at));
-    notifyUser(new GatewayNotice.TransferReceipt(receipt.payee(), receipt.transferId(), "in", receipt.payer(),
-        receipt.payee(), amount, Money.format(receipt.balances().payee()), receipt.room(), at));
+  /**
+   * Tells each user of a completed transfer, on all their sessions, with their own new balance: the
+   * payer's and the payee's of a payment, the one user's of a deposit or withdrawal.
+   */
+  void sendReceipts(CompletedTransfer transfer) {
+    var request = transfer.request();
+    var kind = request.kind().name().toLowerCase(Locale.ROOT);
+    var from = CompletedTransfer.user(request.from());
+    var to = CompletedTransfer.user(request.to());
+    var amount = Money.format(request.amount());
+    var at = transfer.at().toString();
+    if (from != null) {
+      notifyUser(new GatewayNotice.TransferReceipt(from, transfer.transferId(), kind, "out", from, to, amount,
+          Money.format(transfer.balances().payer()), transfer.room(), at));
+    }
+    if (to != null) {
+      notifyUser(new GatewayNotice.TransferReceipt(to, transfer.transferId(), kind, "in", from, to, amount,
+          Money.format(transfer.balances().payee()), transfer.room(), at));
+    }
   }
 }

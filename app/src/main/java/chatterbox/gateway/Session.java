@@ -282,7 +282,8 @@ final class Session extends AbstractOnMessageBehavior<Session.Command> {
         dispatch("ROOM_LEFT", Events.object().put("room", left.roomId()));
       }
     } else if (notice instanceof GatewayNotice.TransferReceipt r) {
-      dispatch("TRANSFER_RECEIPT", Events.object().put("transfer_id", r.transferId()).put("direction", r.direction())
+      dispatch("TRANSFER_RECEIPT", Events.object().put("transfer_id", r.transferId())
+          .put("kind", r.kind() == null ? "payment" : r.kind()).put("direction", r.direction())
           .put("from", r.from()).put("to", r.to()).put("amount", r.amount()).put("balance", r.balance())
           .put("room", r.room()).put("at", r.at()));
     } else if (notice instanceof GatewayNotice.LoggedOut out && sessionId.startsWith(out.tokenSessionId() + ".")) {

@@ -6,7 +6,8 @@ import chatterbox.account.Username;
 import chatterbox.metrics.Metrics;
 import chatterbox.room.Room;
 import chatterbox.room.RoomService;
-import chatterbox.transfer.PaymentReceipt;
+import chatterbox.transfer.CompletedTransfer;
+import chatterbox.transfer.TransferRequest;
 import chatterbox.transfer.Payments;
 import chatterbox.transfer.TransferService;
 import chatterbox.transfer.Transfer;
@@ -219,7 +220,8 @@ final class SessionInput {
     var balances = started.balances().<CompletionStage<Transfer.Balances>>map(CompletableFuture::completedFuture)
         .orElseGet(() -> currentBalances(username, transfer.to()));
     return balances.thenApply(both -> {
-      gateway.sendReceipts(new PaymentReceipt(id, username, transfer.to(), transfer.amount(), both, transfer.room(), at));
+      var request = TransferRequest.payment(username, transfer.to(), transfer.amount(), username);
+      gateway.sendReceipts(new CompletedTransfer(id, request, both, transfer.room(), at));
       return new Session.ConfirmOutcome(id, false, null);
     });
   }

@@ -43,14 +43,15 @@ public final class TransferRoutes extends AuthenticatedRoutes {
   private final TransferService transfers;
   private final Ledger ledger;
   private final long maxTransfer;
-  private final Consumer<PaymentReceipt> receipts;
+  private final Consumer<CompletedTransfer> receipts;
 
   /**
-   * @param receipts told of each payment a request here saw complete, to tell both parties'
-   *                 sessions (a payment that had completed before it was asked again is not told again)
+   * @param receipts told of each payment, deposit and withdrawal a request here saw complete, to
+   *                 tell its users' sessions (one that had completed before it was asked again is
+   *                 not told again)
    */
   public TransferRoutes(AccountService accounts, String operatorToken, Payments payments, TransferService transfers,
-                        Ledger ledger, long maxTransfer, Consumer<PaymentReceipt> receipts) {
+                        Ledger ledger, long maxTransfer, Consumer<CompletedTransfer> receipts) {
     super(accounts, operatorToken);
     this.payments = payments;
     this.receipts = receipts;
@@ -82,11 +83,8 @@ public final class TransferRoutes extends AuthenticatedRoutes {
     long minorUnits = ((Money.Amount) amount).minorUnits();
     return outcome(payments.pay(payer, request.transferId(), request.to(), minorUnits, request.pin()), result -> {
       if (result instanceof Payments.Started started) {
-        // The balances come only with the answers to the requests waiting when the payment completed.
-        started.balances().ifPresent(balances -> receipts.accept(new PaymentReceipt(request.transferId(), payer,
-            Username.normalize(request.to()), minorUnits, balances, null,
-            started.status().finishedAt().orElse(Instant.now()))));
-        return transferOutcome(started.status());
+        var payment = TransferRequest.payment(payer, Username.normalize(request.to()), minorUnits, payer);
+        return receiptedOutcome(request.transferId(), payment, started.status(), started.balances());
       }
       if (result instanceof Payments.UnknownRecipient) return error(StatusCodes.UNPROCESSABLE_ENTITY, "to", "no such user");
       if (result instanceof Payments.SelfPayment) return error(StatusCodes.UNPROCESSABLE_ENTITY, "to", "cannot send money to yourself");
@@ -122,7 +120,21 @@ public final class TransferRoutes extends AuthenticatedRoutes {
     long minorUnits = ((Money.Amount) amount).minorUnits();
     return outcome(accounts.isActive(username), active -> !active
         ? error(StatusCodes.UNPROCESSABLE_ENTITY, "username", "no such user")
-        : outcome(transfers.start(scope.apply(id), request.apply(username, minorUnits)), this::transferOutcome));
+        : startReceipted(scope.apply(id), request.apply(username, minorUnits)));
+  }
+
+  private Route startReceipted(String transferId, TransferRequest request) {
+    return outcome(transfers.startForReceipt(transferId, request),
+        started -> receiptedOutcome(transferId, request, started.status(), started.balances()));
+  }
+
+  /** The transfer's outcome, after telling its users' sessions if this request saw it complete. */
+  private Route receiptedOutcome(String transferId, TransferRequest request, TransferStatus status,
+                                 Optional<Transfer.Balances> balances) {
+    // The balances come only with the answers to the requests waiting when the transfer completed.
+    balances.ifPresent(both -> receipts.accept(
+        new CompletedTransfer(transferId, request, both, null, status.finishedAt().orElse(Instant.now()))));
+    return transferOutcome(status);
   }
 
   /** 201 when done, 202 while still under way (ask again with GET), 422 when refused. */

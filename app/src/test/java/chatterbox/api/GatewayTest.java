@@ -212,6 +212,9 @@ class GatewayTest {
       assertEquals("74.50", receiptA.path("balance").asText());
       assertEquals("in", receiptB.path("direction").asText());
       assertEquals("125.50", receiptB.path("balance").asText());
+      assertEquals(a.username(), receiptB.path("from").asText());
+      assertEquals(b.username(), receiptB.path("to").asText());
+      assertEquals("payment", receiptB.path("kind").asText());
       // The room's notice and the private receipt come on different topics, in either order.
       var notice = cb.awaitSeen(f -> f.path("t").asText().equals("TRANSFER_NOTICE")
           && f.path("d").path("from").asText().equals(a.username()), "TRANSFER_NOTICE").path("d");
@@ -240,6 +243,7 @@ class GatewayTest {
       assertEquals(201, api.post("/api/transfers", body, a.token()).status());
 
       var in = cb.expectDispatch("TRANSFER_RECEIPT");
+      assertEquals("payment", in.path("kind").asText());
       assertEquals("in", in.path("direction").asText());
       assertEquals(transferId, in.path("transfer_id").asText());
       assertEquals("12.25", in.path("amount").asText());
@@ -254,6 +258,44 @@ class GatewayTest {
       cb.input("general", "/help", "after-retry");
       cb.expectDispatch("HELP");
       assertEquals(1, cb.seen().stream().filter(f -> f.path("t").asText().equals("TRANSFER_RECEIPT")).count());
+    }
+  }
+
+  @Test
+  void anOperatorsDepositAndWithdrawalAreReceiptedToAllOfTheUsersSessions() {
+    var user = Users.signUpAndLogIn(api, "deposited");
+    var second = Users.logIn(api, user);
+    try (var first = identified(user); var other = identified(second)) {
+      first.expectDispatch("READY");
+      other.expectDispatch("READY");
+      var depositId = UUID.randomUUID().toString();
+      var deposit = Map.of("depositId", depositId, "username", user.username(), "amount", "40.50");
+      assertEquals(201, api.post("/api/admin/deposits", deposit, TestStack.OPERATOR_TOKEN).status());
+      for (var session : List.of(first, other)) {
+        var in = session.expectDispatch("TRANSFER_RECEIPT");
+        assertEquals("deposit", in.path("kind").asText(), in.toString());
+        assertEquals("in", in.path("direction").asText());
+        assertTrue(in.path("from").isNull(), "the treasury is no user: " + in);
+        assertEquals(user.username(), in.path("to").asText());
+        assertEquals("40.50", in.path("amount").asText());
+        assertEquals("140.50", in.path("balance").asText());
+        assertTrue(in.path("transfer_id").asText().endsWith(depositId), in.toString());
+        assertTrue(in.path("room").isNull(), in.toString());
+      }
+
+      var withdrawal = Map.of("withdrawalId", UUID.randomUUID().toString(), "username", user.username(), "amount", "0.50");
+      assertEquals(201, api.post("/api/admin/withdrawals", withdrawal, TestStack.OPERATOR_TOKEN).status());
+      var out = first.expectDispatch("TRANSFER_RECEIPT", d -> d.path("kind").asText().equals("withdrawal"));
+      assertEquals("out", out.path("direction").asText());
+      assertEquals(user.username(), out.path("from").asText());
+      assertTrue(out.path("to").isNull(), out.toString());
+      assertEquals("140.00", out.path("balance").asText());
+
+      // The same deposit again moves nothing and tells nobody again (the next dispatch is HELP's).
+      assertEquals(201, api.post("/api/admin/deposits", deposit, TestStack.OPERATOR_TOKEN).status());
+      first.input("general", "/help", "after-retry");
+      first.expectDispatch("HELP");
+      assertEquals(2, first.seen().stream().filter(f -> f.path("t").asText().equals("TRANSFER_RECEIPT")).count());
     }
   }
 

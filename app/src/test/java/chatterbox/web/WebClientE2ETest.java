@@ -43,6 +43,7 @@ class WebClientE2ETest {
           .redirectOutput(log.toFile());
       e2e.environment().put("BASE_URL", "http://127.0.0.1:" + stack.app().httpPort());
       e2e.environment().put("SCREENSHOT_DIR", screenshots.toString());
+      e2e.environment().put("OPERATOR_TOKEN", TestStack.OPERATOR_TOKEN);
       e2e.environment().put("CHROMIUM_PATH", CHROMIUM.toString());
       e2e.environment().put("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
       var process = e2e.start();
