@@ -14,6 +14,7 @@ import akka.stream.javadsl.Sink;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -22,12 +23,12 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>Membership lives in two places: the {@link Room} decides it, and the user's
  * {@link UserRooms} lists it for the user's sessions. Both steps are idempotent, so a failed join
- * or leave is repaired by repeating it, and they are ordered so that a step that fails halfway
- * leaves the user a member of a room that is not listed, never listed in a room they are not a
- * member of (which would show them a room they may not read): {@link #join} joins the room and
- * then lists it, {@link #leave} unlists it and then leaves. A join and a leave of the same room by
- * the same user at the same moment may still cross; readers that must be sure ask the room
- * ({@link #info}).
+ * or leave is repaired by repeating it, and a step that fails halfway leaves the user a member of
+ * a room that is not listed, not listed in a room they are not a member of (which would show them
+ * a room they may not read): {@link #leave} unlists and then leaves; {@link #join} lists first, so
+ * that a full list refuses before the room changes, and unlists again when the room does not
+ * answer. A join and a leave of the same room by the same user at the same moment may still
+ * cross; readers that must be sure ask the room ({@link #info}).
  *
  * <p>Failures: {@link IllegalArgumentException} for a malformed room id or history query, and
  * Akka's ask timeout when an entity does not answer.
@@ -79,9 +80,9 @@ public final class RoomService {
   /**
    * Lists the room for the user (unless their list is full: {@link TooManyRooms}), makes them a
    * member (creating the room if new), and tells the user's sessions ({@link UserNotice.RoomJoined},
-   * also when already a member, so a repeated join repairs a session that missed it). Listed first,
-   * as {@link #leave} unlists first, so that a full list refuses before the room changes; a join
-   * that fails between the two steps is completed by a retry.
+   * also when already a member, so a repeated join repairs a session that missed it). When the
+   * room does not answer, the room is unlisted again before the failure is passed on (the room may
+   * still have made them a member, which a retry completes); a room listed before stays listed.
    */
   public CompletionStage<JoinResult> join(String roomId, String username) {
     return requireIds(roomId, username)
@@ -89,15 +90,25 @@ public final class RoomService {
             .<UserRooms.AddReply>ask(replyTo -> new UserRooms.Add(roomId, replyTo), askTimeout))
         .thenCompose(listed -> listed instanceof UserRooms.Full full
             ? CompletableFuture.<JoinResult>completedFuture(new TooManyRooms(full.limit()))
-            : joinListed(roomId, username));
+            : joinListed(roomId, username, listed instanceof UserRooms.Added));
   }
 
-  private CompletionStage<JoinResult> joinListed(String roomId, String username) {
+  private CompletionStage<JoinResult> joinListed(String roomId, String username, boolean newlyListed) {
     return room(roomId).<Room.Joined>ask(replyTo -> new Room.Join(username, replyTo), askTimeout)
-        .thenApply(joined -> {
+        .<JoinResult>thenApply(joined -> {
           topics.notifyUser(new UserNotice.RoomJoined(username, joined.info()));
           return joined;
-        });
+        })
+        .exceptionallyCompose(failure -> unlistIf(newlyListed, roomId, username).<JoinResult>handle((unlisted, ignored) -> {
+          throw failure instanceof CompletionException wrapped ? wrapped : new CompletionException(failure);
+        }));
+  }
+
+  // Best effort: a room that stays listed because this fails too is repaired by a retry or a leave.
+  private CompletionStage<?> unlistIf(boolean listedByThisJoin, String roomId, String username) {
+    return listedByThisJoin
+        ? askUserRooms(username, replyTo -> new UserRooms.Remove(roomId, replyTo))
+        : CompletableFuture.completedFuture(null);
   }
 
   /** Unlists the room for the user, then leaves it; on {@link Room.Left}, tells the user's sessions. */

@@ -38,8 +38,9 @@ import java.util.Optional;
  *       room a user is in costs each of their sessions a subscription and a view, and READY
  *       describes them all, so without a limit one user could make their sessions, and the node's
  *       pub/sub topics, grow without end.</li>
- *   <li>Every command is answered with the list as it stands afterwards (an {@link Add} beyond the
- *       limit, with {@link Full}).</li>
+ *   <li>Every command is answered with the list as it stands afterwards; an {@link Add} that listed
+ *       the room says so ({@link Added}: a join that then fails unlists only a room it listed), and
+ *       one beyond the limit is answered {@link Full}.</li>
  * </ul>
  */
 public final class UserRooms
@@ -99,6 +100,9 @@ public final class UserRooms
       roomIds = List.copyOf(roomIds);
     }
   }
+
+  /** The room was not listed and now is: {@code rooms} as they stand afterwards. */
+  public record Added(Rooms rooms) implements AddReply {}
 
   /** The user is in {@code limit} rooms already, the most one user may be in: nothing was added. */
   public record Full(int limit) implements AddReply {}
@@ -182,7 +186,7 @@ public final class UserRooms
   private ReplyEffect<Event, State> onAdd(State state, Add add) {
     if (state.has(add.roomId())) return unchanged(state, add.replyTo().narrow());
     if (state.roomIds().size() >= maxRooms) return Effect().reply(add.replyTo(), new Full(maxRooms));
-    return write(new RoomAdded(add.roomId()), add.replyTo().narrow());
+    return Effect().persist(new RoomAdded(add.roomId())).thenReply(add.replyTo(), added -> new Added(added.rooms()));
   }
 
   private ReplyEffect<Event, State> write(Event event, ActorRef<Rooms> replyTo) {

@@ -5,7 +5,9 @@ import chatterbox.testing.OneNodeCluster;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.typed.pubsub.Topic;
 import akka.persistence.query.PersistenceQuery;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.persistence.testkit.PersistenceTestKitPlugin;
+import akka.persistence.testkit.javadsl.PersistenceTestKit;
 import akka.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import akka.persistence.testkit.query.javadsl.PersistenceTestKitReadJournal;
 import chatterbox.platform.cluster.TopicRelay;
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -111,6 +114,35 @@ class RoomServiceTest {
     await(service.leave(rooms.get(0), user));
     assertInstanceOf(Room.Joined.class, await(service.join(fourth, user)));
     assertEquals(List.of(rooms.get(1), rooms.get(2), fourth), await(service.roomsOf(user)));
+  }
+
+  @Test
+  void aJoinTheRoomDoesNotAnswerUnlistsOnlyARoomItListed() throws Exception {
+    var impatient = new RoomService(testKit.system(), Duration.ofSeconds(1), PersistenceQuery.get(testKit.system())
+        .getReadJournalFor(PersistenceTestKitReadJournal.class, PersistenceTestKitReadJournal.Identifier()));
+    var journal = PersistenceTestKit.create(testKit.system());
+    var user = unique("zuberi");
+    var room = unique("stuck-");
+    await(service.join(unique("first-"), user)); // the user's list is awake: the failure is the room's
+    var before = await(service.roomsOf(user));
+
+    journal.failNextPersisted(Room.persistenceId(room).id());
+    var failed = assertThrows(ExecutionException.class, () -> await(impatient.join(room, user)));
+    assertInstanceOf(TimeoutException.class, failed.getCause(), failed.toString());
+    assertEquals(before, await(service.roomsOf(user)), "listed by the failed join, then unlisted");
+    assertFalse(await(service.info(room)).members().contains(user));
+
+    // A room listed before the failed join stays listed (its join is repaired by a retry).
+    var listedOnly = unique("listed-");
+    await(ClusterSharding.get(testKit.system()).entityRefFor(UserRooms.ENTITY_TYPE_KEY, user)
+        .<UserRooms.AddReply>ask(replyTo -> new UserRooms.Add(listedOnly, replyTo), Duration.ofSeconds(5)));
+    journal.failNextPersisted(Room.persistenceId(listedOnly).id());
+    assertThrows(ExecutionException.class, () -> await(impatient.join(listedOnly, user)));
+    assertTrue(await(service.roomsOf(user)).contains(listedOnly));
+
+    assertInstanceOf(Room.Joined.class, await(service.join(room, user)), "a retry joins");
+    assertTrue(await(service.roomsOf(user)).contains(room));
+    assertTrue(await(service.info(room)).members().contains(user));
   }
 
   @Test

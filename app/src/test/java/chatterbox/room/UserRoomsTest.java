@@ -63,7 +63,9 @@ class UserRoomsTest {
 
   @Test
   void roomsAreListedOnceInTheOrderJoined() {
-    assertEquals(new UserRooms.RoomAdded("zoo"), add("zoo").event());
+    var first = add("zoo");
+    assertEquals(new UserRooms.RoomAdded("zoo"), first.event());
+    assertEquals(new UserRooms.Added(new Rooms(List.of("zoo"), false)), first.reply());
     add("general");
     var again = add("zoo");
     assertTrue(again.hasNoEvents());
