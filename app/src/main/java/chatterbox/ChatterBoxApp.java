@@ -20,6 +20,7 @@ import chatterbox.ledger.LedgerRoutes;
 import chatterbox.platform.persistence.BlockingJdbc;
 import chatterbox.platform.persistence.Database;
 import chatterbox.room.Room;
+import chatterbox.room.RoomTopics;
 import chatterbox.room.RoomRoutes;
 import chatterbox.room.RoomService;
 import chatterbox.room.UserRooms;
@@ -112,6 +113,7 @@ public final class ChatterBoxApp {
     Wallet.init(system, Wallet.Settings.fromConfig(money), userEntitiesIdle);
     Transfer.init(system);
     Room.init(system, Room.Settings.fromConfig(settings.getConfig("rooms")), clock);
+    RoomTopics.get(system).stopIdleTopicsEvery(settings.getDuration("rooms.idle-topic-sweep"));
     UserRooms.init(system, userEntitiesIdle, settings.getInt("rooms.max-per-user"));
     var ledger = Ledger.start(system, BlockingJdbc.create(system, database, "read-models"));
     UnfinishedTransfers.start(system, ledger::idleUnfinishedTransfers,
@@ -130,6 +132,8 @@ public final class ChatterBoxApp {
     var metrics = Metrics.start(system, List.of(Account.ENTITY_TYPE_KEY, Wallet.ENTITY_TYPE_KEY,
         Transfer.ENTITY_TYPE_KEY, Room.ENTITY_TYPE_KEY, UserRooms.ENTITY_TYPE_KEY), Duration.ofSeconds(10));
     transfers.onFinished(status -> metrics.transfers.labelValues(status.stage().name().toLowerCase()).inc());
+    metrics.gauge("chatterbox_room_topics", "Rooms' pub/sub topics on this node (rooms running or subscribed to here)",
+        RoomTopics.get(system)::roomTopicCount);
     var gateway = Gateway.start(system, settings.getConfig("gateway"), accounts, rooms, payments, transfers,
         maxTransfer, askTimeout, metrics);
     var registration = new Registration(accounts, KycClient.fromConfig(system, settings),

@@ -8,7 +8,6 @@ import akka.actor.typed.javadsl.AbstractOnMessageBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.TimerScheduler;
-import akka.actor.typed.pubsub.Topic;
 import chatterbox.gateway.GatewayProtocol.CloseCode;
 import chatterbox.platform.cluster.TopicRelay;
 import chatterbox.room.Room;
@@ -277,7 +276,7 @@ final class Session extends AbstractOnMessageBehavior<Session.Command> {
       }
     } else if (notice instanceof UserNotice.RoomLeft left) {
       if (rooms.remove(left.roomId()) != null) {
-        gateway.roomService().topic(left.roomId()).tell(Topic.unsubscribe(roomEvents));
+        gateway.roomService().unsubscribe(left.roomId(), roomEvents);
         watchPresence();
         dispatch("ROOM_LEFT", Events.object().put("room", left.roomId()));
       }
@@ -301,7 +300,7 @@ final class Session extends AbstractOnMessageBehavior<Session.Command> {
   }
 
   private void subscribe(String room) {
-    gateway.roomService().topic(room).tell(Topic.subscribe(roomEvents));
+    gateway.roomService().subscribe(room, roomEvents);
   }
 
   /**

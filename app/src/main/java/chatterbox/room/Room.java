@@ -18,6 +18,7 @@ import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import akka.persistence.typed.javadsl.ReplyEffect;
 import akka.persistence.typed.javadsl.RetentionCriteria;
 import akka.persistence.typed.javadsl.SignalHandler;
+import chatterbox.platform.runtime.OnStop;
 import chatterbox.platform.serialization.JsonSerializable;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.typesafe.config.Config;
@@ -74,8 +75,10 @@ public final class Room extends EventSourcedBehaviorWithEnforcedReplies<Room.Com
 
   public static void init(ActorSystem<?> system, Settings settings, Clock clock) {
     var topics = RoomTopics.get(system);
-    ClusterSharding.get(system).init(Entity.of(ENTITY_TYPE_KEY,
-        ctx -> create(ctx.getEntityId(), topics.roomTopic(ctx.getEntityId()), settings, clock)));
+    // The room's topic on this node is kept while the entity runs here (RoomTopics).
+    ClusterSharding.get(system).init(Entity.of(ENTITY_TYPE_KEY, ctx -> Behaviors.setup(setup ->
+        OnStop.run(Command.class, () -> topics.stopPublishing(ctx.getEntityId()),
+            create(ctx.getEntityId(), topics.startPublishing(ctx.getEntityId()), settings, clock)))));
   }
 
   /** @param topic where each written entry is published */

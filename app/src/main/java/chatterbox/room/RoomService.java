@@ -198,9 +198,13 @@ public final class RoomService {
         .thenApply(events -> new History(roomId, List.copyOf(events), range.hasMore()));
   }
 
-  /** The topic of the room's timeline, for sessions to subscribe to. */
-  public ActorRef<Topic.Command<Room.Event>> topic(String roomId) {
-    return topics.roomTopic(roomId);
+  /** Subscribes {@code subscriber} (a session) to the room's live entries. */
+  public void subscribe(String roomId, ActorRef<Room.Event> subscriber) {
+    topics.subscribe(roomId, subscriber);
+  }
+
+  public void unsubscribe(String roomId, ActorRef<Room.Event> subscriber) {
+    topics.unsubscribe(roomId, subscriber);
   }
 
   /** The topic of every user's notices, for the node's relay to subscribe to. */

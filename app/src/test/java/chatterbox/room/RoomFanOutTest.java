@@ -2,7 +2,6 @@ package chatterbox.room;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.typed.ActorRef;
-import akka.actor.typed.pubsub.Topic;
 import akka.cluster.MemberStatus;
 import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Join;
@@ -12,6 +11,7 @@ import akka.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import akka.persistence.testkit.query.javadsl.PersistenceTestKitReadJournal;
 import chatterbox.platform.cluster.TopicRelay;
 import chatterbox.platform.runtime.ServiceNode;
+import chatterbox.testing.OneNodeCluster;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.AfterAll;
@@ -34,12 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
  */
 class RoomFanOutTest {
 
-  private static final Config NODE = ConfigFactory.parseString("""
-          akka.actor.provider = cluster
-          akka.remote.artery.canonical.hostname = "127.0.0.1"
-          akka.remote.artery.canonical.port = 0
-          akka.cluster.jmx.multi-mbeans-in-same-jvm = on
-          """)
+  private static final Config NODE = OneNodeCluster.nodeConfig()
       .withFallback(PersistenceTestKitPlugin.config())
       .withFallback(PersistenceTestKitSnapshotPlugin.config())
       .withFallback(ServiceNode.withServiceDefaults(ConfigFactory.empty()));
@@ -87,11 +82,11 @@ class RoomFanOutTest {
     var roomSessions = nodes.stream().map(node -> node.createTestProbe(Room.Event.class)).toList();
     var userSessions = nodes.stream().map(node -> node.createTestProbe(UserNotice.class)).toList();
     for (int i = 0; i < nodes.size(); i++) {
-      RoomTopics.get(nodes.get(i).system()).roomTopic("far-away").tell(Topic.subscribe(roomSessions.get(i).ref()));
+      RoomTopics.get(nodes.get(i).system()).subscribe("far-away", roomSessions.get(i).ref());
       relays.get(i).tell(new TopicRelay.WatchOne<>(userSessions.get(i).ref(), "zawadi", true));
     }
     // Each node's room topic must know of both nodes' subscribers before anything is published.
-    for (var node : nodes) TopicProbes.awaitInstances(node, RoomTopics.get(node.system()).roomTopic("far-away"), 2);
+    for (var node : nodes) TopicProbes.awaitInstances(node, RoomTopics.get(node.system()).existingTopic("far-away"), 2);
 
     var joined = (Room.Joined) service.join("far-away", "zawadi").toCompletableFuture().get(15, TimeUnit.SECONDS);
     for (int i = 1; i <= 20; i++) {

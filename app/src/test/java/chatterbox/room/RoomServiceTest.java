@@ -3,7 +3,6 @@ package chatterbox.room;
 import chatterbox.testing.OneNodeCluster;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
-import akka.actor.typed.pubsub.Topic;
 import akka.persistence.query.PersistenceQuery;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.persistence.testkit.PersistenceTestKitPlugin;
@@ -37,13 +36,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class RoomServiceTest {
 
-  private static final ActorTestKit testKit = ActorTestKit.create(ConfigFactory.parseString("""
-          akka.actor.provider = cluster
-          akka.remote.artery.canonical.hostname = "127.0.0.1"
-          akka.remote.artery.canonical.port = 0
-          akka.cluster.jmx.multi-mbeans-in-same-jvm = on
+  private static final ActorTestKit testKit = ActorTestKit.create(OneNodeCluster.nodeConfig().withFallback(ConfigFactory.parseString("""
           akka.actor.serialize-messages = on
-          """)
+          """))
       .withFallback(PersistenceTestKitPlugin.config())
       .withFallback(PersistenceTestKitSnapshotPlugin.config())
       .withFallback(ServiceNode.withServiceDefaults(ConfigFactory.empty())));
@@ -164,8 +159,8 @@ class RoomServiceTest {
   void subscribersOfARoomReceiveEveryEntryInSeqOrder() throws Exception {
     var room = unique("busy-");
     var session = testKit.createTestProbe(Room.Event.class);
-    service.topic(room).tell(Topic.subscribe(session.ref()));
-    TopicProbes.awaitInstances(testKit, service.topic(room), 1);
+    service.subscribe(room, session.ref());
+    TopicProbes.awaitInstances(testKit, RoomTopics.get(testKit.system()).existingTopic(room), 1);
 
     await(service.join(room, "amani"));
     await(service.join(room, "baraka"));
@@ -210,6 +205,7 @@ class RoomServiceTest {
     assertInstanceOf(IllegalArgumentException.class, badRoom.getCause());
     var badUser = assertThrows(ExecutionException.class, () -> await(service.join("general", "Amani")));
     assertInstanceOf(IllegalArgumentException.class, badUser.getCause(), "usernames are canonical (lower case)");
-    assertThrows(IllegalArgumentException.class, () -> service.topic("../user-topic-amani"));
+    var session = testKit.createTestProbe(Room.Event.class);
+    assertThrows(IllegalArgumentException.class, () -> service.subscribe("../user-topic-amani", session.ref()));
   }
 }

@@ -6,7 +6,6 @@ import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import chatterbox.transfer.TransferStatus.Stage;
 import chatterbox.wallet.MoneyTestConfig;
 import chatterbox.wallet.Wallet;
-import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,12 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  */
 class ShardedTransferTest {
 
-  private static final ActorTestKit testKit = ActorTestKit.create(ConfigFactory.parseString("""
-          akka.actor.provider = cluster
-          akka.remote.artery.canonical.hostname = "127.0.0.1"
-          akka.remote.artery.canonical.port = 0
-          akka.cluster.jmx.multi-mbeans-in-same-jvm = on
-          """).withFallback(MoneyTestConfig.config()));
+  private static final ActorTestKit testKit = ActorTestKit.create(OneNodeCluster.nodeConfig().withFallback(MoneyTestConfig.config()));
 
   private static TransferService service;
 
