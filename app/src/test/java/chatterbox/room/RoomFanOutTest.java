@@ -103,6 +103,35 @@ class RoomFanOutTest {
   }
 
   /**
+   * A node stops a room's topic once neither the room nor a session there uses it; a session that
+   * subscribes there later gets a new topic, which the room's node reaches as before.
+   */
+  @Test
+  void aRoomsTopicStoppedOnTheNodeWithoutTheRoomIsStartedAgainAndReached() throws Exception {
+    var room = "swept-room";
+    service.join(room, "zuhura").toCompletableFuture().get(15, TimeUnit.SECONDS);
+    var first = nodes.stream().map(node -> node.createTestProbe(Room.Event.class)).toList();
+    for (int i = 0; i < nodes.size(); i++) RoomTopics.get(nodes.get(i).system()).subscribe(room, first.get(i).ref());
+    for (var node : nodes) TopicProbes.awaitInstances(node, RoomTopics.get(node.system()).existingTopic(room), 2);
+    service.post(room, "zuhura", "before", "n-before").toCompletableFuture().get(15, TimeUnit.SECONDS);
+    for (var session : first) assertEquals(2, session.receiveMessage().seq());
+
+    // The sessions leave; only the node that runs the room keeps its topic.
+    for (int i = 0; i < nodes.size(); i++) RoomTopics.get(nodes.get(i).system()).unsubscribe(room, first.get(i).ref());
+    firstNode.createTestProbe().awaitAssert(Duration.ofSeconds(10), () -> {
+      for (var node : nodes) RoomTopics.get(node.system()).stopIdleTopics(Duration.ofSeconds(3)).toCompletableFuture().join();
+      assertEquals(1, nodes.stream().filter(node -> RoomTopics.get(node.system()).existingTopic(room) != null).count());
+      return null;
+    });
+
+    var again = nodes.stream().map(node -> node.createTestProbe(Room.Event.class)).toList();
+    for (int i = 0; i < nodes.size(); i++) RoomTopics.get(nodes.get(i).system()).subscribe(room, again.get(i).ref());
+    for (var node : nodes) TopicProbes.awaitInstances(node, RoomTopics.get(node.system()).existingTopic(room), 2);
+    service.post(room, "zuhura", "after", "n-after").toCompletableFuture().get(15, TimeUnit.SECONDS);
+    for (var session : again) assertEquals("after", ((Room.MessagePosted) session.receiveMessage()).text());
+  }
+
+  /**
    * The first notice a node ever publishes for a user reaches that user's session on the other node
    * at once: nothing about the user has to travel between the nodes first. (With a topic per user,
    * the publishing node's new topic sent it to its local subscribers only: none.)
