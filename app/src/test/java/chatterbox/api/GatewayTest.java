@@ -489,6 +489,7 @@ class GatewayTest {
       assertTrue(value(text, "chatterbox_gateway_connections") >= 1, text);
       assertTrue(value(text, "chatterbox_gateway_sessions") >= 1, text);
       assertTrue(value(text, "chatterbox_messages_total") >= 1, text);
+      assertTrue(value(text, "chatterbox_room_topics") >= 1, "general's topic, subscribed to here: " + text);
       assertTrue(text.contains("chatterbox_persist_latency_seconds_bucket{operation=\"message\""), text);
       assertTrue(text.contains("jvm_memory_used_bytes"), "JVM figures");
       assertEquals(403, metrics(a.token()).statusCode());
