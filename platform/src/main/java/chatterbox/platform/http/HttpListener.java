@@ -78,11 +78,16 @@ public final class HttpListener {
     Set<Runnable> open = ConcurrentHashMap.newKeySet();
 
     var bound = Tcp.get(system).bind(host, port, settings.getBacklog(), settings.getSocketOptions(), false, Optional.empty())
-        .mapAsyncUnordered(settings.getMaxConnections(), incoming -> incoming.handleWith(
-                Flow.fromGraph(new ConnectionSwitch(takeover, () -> http(system, settings, incoming.remoteAddress(), idle, handler),
-                    idle.orElse(Duration.ofDays(1)), MAX_UNDECIDED, open)), system)
-            // A connection's failure (a reset, a timeout) ends that connection, not the binding.
-            .exceptionally(failure -> Done.getInstance()))
+        .mapAsyncUnordered(settings.getMaxConnections(), incoming -> {
+          // The switch lives as long as the connection: it keeps the remote address, not the
+          // incoming connection, whose flow blueprint (about 0.8 KB) is spent once materialized.
+          var remote = incoming.remoteAddress();
+          var connection = Flow.fromGraph(new ConnectionSwitch(takeover, () -> http(system, settings, remote, idle, handler),
+              idle.orElse(Duration.ofDays(1)), MAX_UNDECIDED, open));
+          return incoming.handleWith(connection, system)
+              // A connection's failure (a reset, a timeout) ends that connection, not the binding.
+              .exceptionally(failure -> Done.getInstance());
+        })
         .to(Sink.ignore())
         .run(system);
 
