@@ -37,8 +37,9 @@ record GatewayContext(
     UserRateLimit userRateLimit,
     RoomEventFrames roomEventFrames) {
 
+  /** The presence group that keeps {@code username}'s sessions. */
   EntityRef<Presence.Command> presence(String username) {
-    return sharding.entityRefFor(Presence.ENTITY_TYPE_KEY, username);
+    return Presence.groupFor(sharding, username, settings.presenceGroups());
   }
 
   void notifyUser(UserNotice notice) {

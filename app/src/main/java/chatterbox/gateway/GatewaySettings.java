@@ -17,7 +17,8 @@ record GatewaySettings(
     Duration pinConfirmationWindow,
     int userRateLimitLines,
     Duration userRateLimitWindow,
-    int largeRoom) {
+    int largeRoom,
+    int presenceGroups) {
 
   static GatewaySettings fromConfig(Config gateway) {
     return new GatewaySettings(
@@ -31,7 +32,8 @@ record GatewaySettings(
         gateway.getDuration("pin-confirmation-window"),
         gateway.getInt("user-rate-limit.lines"),
         gateway.getDuration("user-rate-limit.per"),
-        gateway.getInt("large-room"));
+        gateway.getInt("large-room"),
+        gateway.getInt("presence-groups"));
   }
 
   /** A connection silent for longer than this is dead (1.5 heartbeat intervals, as Discord allows). */

@@ -173,7 +173,7 @@ final class Session extends AbstractOnMessageBehavior<Session.Command> {
   public Behavior<Command> onSignal(Signal signal) {
     if (signal instanceof PostStop) {
       gateway.sessions().remove(sessionId, getContext().getSelf());
-      gateway.presence(username).tell(new Presence.Gone(sessionId));
+      gateway.presence(username).tell(new Presence.Gone(username, sessionId));
       if (connection != null) connection.tell(new Connection.CloseWith(CloseCode.UNKNOWN_ERROR, "session ended"));
     }
     return this;
@@ -223,7 +223,7 @@ final class Session extends AbstractOnMessageBehavior<Session.Command> {
     getContext().watchWith(next, new ConnectionLost(next));
     timers.cancel(Expire.INSTANCE);
     next.tell(new Connection.Attached(getContext().getSelf(), sessionId));
-    gateway.presence(username).tell(new Presence.Beat(sessionId));
+    gateway.presence(username).tell(new Presence.Beat(username, sessionId));
     if (resume) {
       var missed = replay.framesAfter(afterSeq);
       missed.forEach(frame -> next.tell(new Connection.Send(frame)));
@@ -234,13 +234,13 @@ final class Session extends AbstractOnMessageBehavior<Session.Command> {
 
   private void detach() {
     connection = null;
-    gateway.presence(username).tell(new Presence.Gone(sessionId));
+    gateway.presence(username).tell(new Presence.Gone(username, sessionId));
     timers.startSingleTimer(Expire.INSTANCE, gateway.settings().resumeWindow());
   }
 
   private Behavior<Command> onClientFrame(GatewayProtocol.ClientFrame frame) {
     if (frame instanceof GatewayProtocol.Heartbeat) {
-      gateway.presence(username).tell(new Presence.Beat(sessionId));
+      gateway.presence(username).tell(new Presence.Beat(username, sessionId));
       return this;
     }
     var limit = gateway.userRateLimit();

@@ -11,8 +11,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.stream.Collectors;
 
 /** Gathers what READY tells a new session: its rooms with their members and presence, and the balance. */
 final class SessionStart {
@@ -51,15 +53,19 @@ final class SessionStart {
         .flatMap(info -> info.members().stream()).distinct().toList();
   }
 
-  /** Who of {@code usernames} is online. */
+  /** Who of {@code usernames} is online: one question to each presence group they are in (none counts as offline). */
   static CompletionStage<Map<String, Boolean>> withPresence(GatewayContext gateway, Collection<String> usernames) {
-    var answers = usernames.stream()
-        .map(user -> gateway.presence(user).<Presence.Online>ask(Presence.IsOnline::new, gateway.askTimeout())
-            .exceptionally(e -> new Presence.Online(user, false)))
+    var byGroup = usernames.stream().distinct().collect(Collectors.groupingBy(
+        user -> Presence.groupOf(user, gateway.settings().presenceGroups())));
+    var answers = byGroup.values().stream()
+        .map(users -> gateway.presence(users.get(0))
+            .<Presence.OnlineUsers>ask(replyTo -> new Presence.WhoIsOnline(users, replyTo), gateway.askTimeout())
+            .exceptionally(e -> new Presence.OnlineUsers(Set.of())))
         .toList();
     return all(answers).thenApply(list -> {
       var online = new HashMap<String, Boolean>();
-      list.forEach(o -> online.put(o.username(), o.online()));
+      usernames.forEach(user -> online.put(user, false));
+      list.forEach(answer -> answer.online().forEach(user -> online.put(user, true)));
       return online;
     });
   }

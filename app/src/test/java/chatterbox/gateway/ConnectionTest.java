@@ -34,7 +34,7 @@ class ConnectionTest {
   /** Only what a connection uses before IDENTIFY; the services stay out. */
   private static GatewayContext context() {
     var settings = new GatewaySettings(HEARTBEAT_INTERVAL, Duration.ofSeconds(30), 10, 100, RATE_LIMIT_FRAMES,
-        Duration.ofSeconds(60), List.of(), Duration.ofSeconds(60), 10, Duration.ofSeconds(60), 250);
+        Duration.ofSeconds(60), List.of(), Duration.ofSeconds(60), 10, Duration.ofSeconds(60), 250, 10);
     return new GatewayContext(settings, null, null, null, null, 0, null, null, null, new ConcurrentHashMap<>(),
         Duration.ofSeconds(3), null, null, null);
   }
