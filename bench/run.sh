@@ -17,6 +17,7 @@
 # in the warm-up are not counted), BENCH_EJABBERD_PORT (19580), BENCH_EJABBERD_DIST_PORT (19591),
 # BENCH_CONNECTIONS, BENCH_CONNECTIONS_USERS, BENCH_CONNECTIONS_RATE, BENCH_CONNECTIONS_HEARTBEAT_MS,
 # BENCH_CONNECTIONS_IN_GENERAL (0; 1 keeps the connections' users in general, as the product does),
+# BENCH_CONNECTIONS_HEAP_DUMP (0; 1 also dumps the app's heap at the plateau and after the idle wait, for bench/tools/heap-breakdown.sh),
 # BENCH_USER_ENTITIES_IDLE_SECONDS (the app's chatterbox.user-entities-idle-timeout: 120 as the product; smoke 2),
 # BENCH_GATLING_HEAP, BENCH_COLD_HISTORY, BENCH_COLD_TRANSFERS, BENCH_COLD_ROUNDS, BENCH_COLD_WARMUP_ROUNDS, BENCH_COLD_IDLE_MS,
 # PGBENCH_SCALE, PGBENCH_CLIENTS, PGBENCH_THREADS,
@@ -35,7 +36,7 @@ while [[ $# -gt 0 ]]; do
     --duration) duration="$2"; shift 2 ;;
     --scenarios) scenarios="$2"; scenarios_given=1; shift 2 ;;
     --no-build) build=0; shift ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -64,6 +65,7 @@ fi
 : "${BENCH_FANOUT_WARMUP_SECONDS:=10}"
 : "${BENCH_CONNECTIONS:=5000}" "${BENCH_CONNECTIONS_USERS:=100}" "${BENCH_CONNECTIONS_RATE:=100}"
 : "${BENCH_CONNECTIONS_HEARTBEAT_MS:=30000}" "${BENCH_GATLING_HEAP:=1g}" "${BENCH_CONNECTIONS_IN_GENERAL:=0}"
+: "${BENCH_CONNECTIONS_HEAP_DUMP:=0}"
 : "${BENCH_USER_ENTITIES_IDLE_SECONDS:=120}"
 : "${BENCH_COLD_HISTORY:=100000}" "${BENCH_COLD_TRANSFERS:=10000}" "${BENCH_COLD_ROUNDS:=30}" "${BENCH_COLD_IDLE_MS:=1000}"
 : "${BENCH_COLD_WARMUP_ROUNDS:=30}"

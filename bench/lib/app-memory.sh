@@ -40,6 +40,12 @@ connections_idle_wait() {
   echo $((BENCH_USER_ENTITIES_IDLE_SECONDS * 3 / 2 + 5))
 }
 
+# With BENCH_CONNECTIONS_HEAP_DUMP=1, the app's heap into $RUN_DIR/<name>.hprof (for bench/tools/heap-breakdown.sh).
+heap_dump_if_asked() { # name
+  [[ $BENCH_CONNECTIONS_HEAP_DUMP == 1 ]] || return 0
+  jcmd "$app_pid" GC.heap_dump "$RUN_DIR/$1.hprof" > /dev/null && log "app heap dump: $RUN_DIR/$1.hprof"
+}
+
 # The connections scenario: memory once the entities the seeding woke have passivated (the
 # simulation waits for it), Gatling ramps the sessions, memory again at the plateau (with the
 # entities the sessions woke: each user's account, room list and wallet) and once those have
@@ -62,9 +68,11 @@ connections_scenario() {
   app_memory "$app_pid" plateau >> "$mem"
   # What the connections hold, by class (live objects only: GC.class_histogram collects first).
   jcmd "$app_pid" GC.class_histogram 2>/dev/null | head -40 > "$RUN_DIR/connections-histogram.txt" || true
+  heap_dump_if_asked connections-plateau
   sleep "$(connections_idle_wait)"
   echo "idleConnections=$(app_connections)" >> "$mem"
   app_memory "$app_pid" idle >> "$mem"
   jcmd "$app_pid" GC.class_histogram 2>/dev/null | head -40 > "$RUN_DIR/connections-histogram-idle.txt" || true
+  heap_dump_if_asked connections-idle
   wait "$gatling_pid" || exit 1
 }
