@@ -26,8 +26,8 @@ import java.util.Set;
  *
  * <p>Users are kept in a fixed number of groups, one sharded entity each ({@link #groupOf}), not
  * one entity per user: an online user costs a group a map entry (about 0.2 KB) instead of an
- * actor, its place in a shard and a sweep timer of its own (about 1.5 KB, on every node that holds
- * sessions). Every node must use the same number of groups, as with the number of shards.
+ * actor, its place in a shard and a sweep timer of its own (about 1 KB). Every node must use the
+ * same number of groups, as with the number of shards.
  *
  * <p>Not persisted: a group that moves or restarts is rebuilt by the next heartbeats.
  */
