@@ -135,6 +135,48 @@ class GatewayTest {
   }
 
   @Test
+  void readyAndRoomJoinedSayWhichMembersOfASmallRoomAreOnline() {
+    var a = Users.signUpAndLogIn(api, "online_a");
+    var b = Users.signUpAndLogIn(api, "online_b");
+    var c = Users.signUpAndLogIn(api, "online_c");
+    var room = "room-" + UUID.randomUUID().toString().substring(0, 8);
+    try (var ca = identified(a)) {
+      ca.expectDispatch("READY");
+      ca.input("general", "/join " + room, "a1");
+      ca.expectDispatch("ROOM_JOINED", d -> d.path("room").path("id").asText().equals(room));
+      try (var cc = identified(c)) {
+        cc.expectDispatch("READY");
+        cc.input("general", "/join " + room, "c1");
+        cc.expectDispatch("ROOM_JOINED", d -> d.path("room").path("id").asText().equals(room));
+      }
+      ca.expectDispatch("PRESENCE_UPDATE", d -> d.path("username").asText().equals(c.username())
+          && d.path("status").asText().equals("offline"));
+
+      try (var cb = identified(b)) {
+        cb.expectDispatch("READY");
+        cb.input("general", "/join " + room, "b1");
+        var joined = cb.expectDispatch("ROOM_JOINED", d -> d.path("room").path("id").asText().equals(room));
+        var online = Map.of(a.username(), true, b.username(), true, c.username(), false);
+        assertEquals(online, membersOnline(joined.path("room")), joined.toString());
+        try (var again = identified(b)) {
+          var ready = again.expectDispatch("READY");
+          for (var listed : ready.path("rooms")) {
+            if (listed.path("id").asText().equals(room)) assertEquals(online, membersOnline(listed), ready.toString());
+          }
+          assertTrue(ready.path("rooms").findValuesAsText("id").contains(room), ready.toString());
+        }
+      }
+    }
+  }
+
+  /** A small room's members as READY and ROOM_JOINED list them: username to online. */
+  private static Map<String, Boolean> membersOnline(JsonNode room) {
+    var online = new java.util.HashMap<String, Boolean>();
+    room.path("members").forEach(member -> online.put(member.path("username").asText(), member.path("online").asBoolean()));
+    return online;
+  }
+
+  @Test
   void joinLeaveHelpAndUnknownCommands() {
     var a = Users.signUpAndLogIn(api, "joiner");
     var b = Users.signUpAndLogIn(api, "watcher");
