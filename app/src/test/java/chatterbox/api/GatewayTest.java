@@ -142,20 +142,17 @@ class GatewayTest {
     var room = "room-" + UUID.randomUUID().toString().substring(0, 8);
     try (var ca = identified(a)) {
       ca.expectDispatch("READY");
-      ca.input("general", "/join " + room, "a1");
-      ca.expectDispatch("ROOM_JOINED", d -> d.path("room").path("id").asText().equals(room));
+      joinFromGeneral(ca, room);
       try (var cc = identified(c)) {
         cc.expectDispatch("READY");
-        cc.input("general", "/join " + room, "c1");
-        cc.expectDispatch("ROOM_JOINED", d -> d.path("room").path("id").asText().equals(room));
+        joinFromGeneral(cc, room);
       }
       ca.expectDispatch("PRESENCE_UPDATE", d -> d.path("username").asText().equals(c.username())
           && d.path("status").asText().equals("offline"));
 
       try (var cb = identified(b)) {
         cb.expectDispatch("READY");
-        cb.input("general", "/join " + room, "b1");
-        var joined = cb.expectDispatch("ROOM_JOINED", d -> d.path("room").path("id").asText().equals(room));
+        var joined = joinFromGeneral(cb, room);
         var online = Map.of(a.username(), true, b.username(), true, c.username(), false);
         assertEquals(online, membersOnline(joined.path("room")), joined.toString());
         try (var again = identified(b)) {
@@ -167,6 +164,12 @@ class GatewayTest {
         }
       }
     }
+  }
+
+  /** Types {@code /join room} in general and returns the ROOM_JOINED that answers it. */
+  private static JsonNode joinFromGeneral(GatewayClient client, String room) {
+    client.input("general", "/join " + room, "join-" + room);
+    return client.expectDispatch("ROOM_JOINED", d -> d.path("room").path("id").asText().equals(room));
   }
 
   /** A small room's members as READY and ROOM_JOINED list them: username to online. */
@@ -184,10 +187,8 @@ class GatewayTest {
     try (var ca = identified(a); var cb = identified(b)) {
       ca.expectDispatch("READY");
       cb.expectDispatch("READY");
-      cb.input("general", "/join " + room, "j1");
-      cb.expectDispatch("ROOM_JOINED", d -> d.path("room").path("id").asText().equals(room));
-      ca.input("general", "/join " + room, "j2");
-      var joined = ca.expectDispatch("ROOM_JOINED", d -> d.path("room").path("id").asText().equals(room));
+      joinFromGeneral(cb, room);
+      var joined = joinFromGeneral(ca, room);
       assertEquals(2, joined.path("room").path("members").size());
       cb.expectDispatch("MEMBER_JOINED", d -> d.path("room").asText().equals(room) && d.path("username").asText().equals(a.username()));
 
@@ -217,8 +218,7 @@ class GatewayTest {
     try (var ca = identified(a)) {
       ca.expectDispatch("READY");
       for (var room : List.of("first-" + suffix, "second-" + suffix)) { // with general, the limit of 3
-        ca.input("general", "/join " + room, "j-" + room);
-        ca.expectDispatch("ROOM_JOINED", d -> d.path("room").path("id").asText().equals(room));
+        joinFromGeneral(ca, room);
       }
       ca.input("general", "/join third-" + suffix, "j-third");
       var refused = ca.expectDispatch("ERROR", d -> d.path("nonce").asText().equals("j-third"));
@@ -427,8 +427,7 @@ class GatewayTest {
     var room = "hist-" + UUID.randomUUID().toString().substring(0, 8);
     try (var ca = identified(a)) {
       ca.expectDispatch("READY");
-      ca.input("general", "/join " + room, "j");
-      ca.expectDispatch("ROOM_JOINED");
+      joinFromGeneral(ca, room);
       for (int i = 1; i <= 7; i++) ca.input(room, "line " + i, "h" + i);
       ca.expectDispatch("MESSAGE_CREATED", d -> d.path("nonce").asText().equals("h7"));
     }
@@ -553,8 +552,7 @@ class GatewayTest {
         var client = identified(user);
         clients.add(client);
         client.expectDispatch("READY");
-        client.input("general", "/join " + room, "j" + i);
-        client.expectDispatch("ROOM_JOINED", d -> d.path("room").path("id").asText().equals(room));
+        joinFromGeneral(client, room);
       }
       var joinedLast = lastUser; // the last joiner's ROOM_JOINED already counts its own join
       for (var client : clients.subList(0, clients.size() - 1)) {
