@@ -28,6 +28,7 @@ import java.util.function.Function;
  */
 public class HeapBreakdown {
 
+  @SuppressWarnings("unchecked") // the library's lists are raw
   public static void main(String[] args) throws Exception {
     if (args.length < 2) {
       System.err.println("usage: HeapBreakdown <heap.hprof> <connections> [class,class,...]");
