@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static chatterbox.testing.GatewayClient.membersOnline;
+import static chatterbox.testing.GatewayClient.roomInReady;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -157,10 +159,7 @@ class GatewayTest {
         assertEquals(online, membersOnline(joined.path("room")), joined.toString());
         try (var again = identified(b)) {
           var ready = again.expectDispatch("READY");
-          for (var listed : ready.path("rooms")) {
-            if (listed.path("id").asText().equals(room)) assertEquals(online, membersOnline(listed), ready.toString());
-          }
-          assertTrue(ready.path("rooms").findValuesAsText("id").contains(room), ready.toString());
+          assertEquals(online, membersOnline(roomInReady(ready, room)), ready.toString());
         }
       }
     }
@@ -170,13 +169,6 @@ class GatewayTest {
   private static JsonNode joinFromGeneral(GatewayClient client, String room) {
     client.input("general", "/join " + room, "join-" + room);
     return client.expectDispatch("ROOM_JOINED", d -> d.path("room").path("id").asText().equals(room));
-  }
-
-  /** A small room's members as READY and ROOM_JOINED list them: username to online. */
-  private static Map<String, Boolean> membersOnline(JsonNode room) {
-    var online = new java.util.HashMap<String, Boolean>();
-    room.path("members").forEach(member -> online.put(member.path("username").asText(), member.path("online").asBoolean()));
-    return online;
   }
 
   @Test

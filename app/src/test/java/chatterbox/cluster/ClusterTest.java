@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static chatterbox.testing.GatewayClient.membersOnline;
+import static chatterbox.testing.GatewayClient.roomInReady;
 import static chatterbox.testing.TestStack.OPERATOR_TOKEN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -209,6 +211,41 @@ class ClusterTest {
       // Logged out through the payer's node: the session on the payee's node closes with 4012.
       assertEquals(204, api(payerNode).delete("/api/sessions", payee.token()).status());
       assertEquals(4012, payeeClient.closeCode());
+    }
+  }
+
+  /**
+   * Presence is kept in groups of users that sharding places on any node: a session beats its
+   * user's group from whichever node it is on, ROOM_JOINED and READY on other nodes ask the groups
+   * who is online, and a session elsewhere sees the user go. Only live nodes, whichever test ran first.
+   */
+  @Test
+  void whoIsOnlineIsTheSameFromEveryNode() {
+    var live = nodes.stream().filter(AppNodeProcess::isAlive).toList();
+    var xNode = live.get(0);
+    var yNode = live.get(1);
+    var readyNode = live.get(live.size() - 1);
+    var x = signUp(xNode, "near_x");
+    var y = signUp(yNode, "near_y");
+    var room = "near-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    try (var yClient = yNode.gateway(y.token(), BEAT)) {
+      yClient.expectDispatch("READY");
+      yClient.input("general", "/join " + room, "y-join");
+      yClient.expectDispatch("ROOM_JOINED", d -> d.path("room").path("id").asText().equals(room));
+      try (var xClient = xNode.gateway(x.token(), BEAT)) {
+        xClient.expectDispatch("READY");
+        xClient.input("general", "/join " + room, "x-join");
+        var joined = xClient.expectDispatch("ROOM_JOINED", d -> d.path("room").path("id").asText().equals(room));
+        var bothOnline = Map.of(x.username(), true, y.username(), true);
+        assertEquals(bothOnline, membersOnline(joined.path("room")), joined.toString());
+        yClient.expectDispatch("MEMBER_JOINED", d -> d.path("username").asText().equals(x.username()));
+        try (var yAgain = readyNode.gateway(y.token(), BEAT)) {
+          var ready = yAgain.expectDispatch("READY");
+          assertEquals(bothOnline, membersOnline(roomInReady(ready, room)), ready.toString());
+        }
+      }
+      yClient.expectDispatch("PRESENCE_UPDATE", d -> d.path("username").asText().equals(x.username())
+          && d.path("status").asText().equals("offline"));
     }
   }
 

@@ -11,7 +11,9 @@ import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
@@ -43,6 +45,19 @@ public final class GatewayClient implements AutoCloseable {
     var builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
     if (origin != null) builder.header("Origin", origin);
     socket = builder.buildAsync(uri, new Listener()).join();
+  }
+
+  /** A small room's members as READY and ROOM_JOINED list them ({@code room}: the room's object): username to online. */
+  public static Map<String, Boolean> membersOnline(JsonNode room) {
+    var online = new HashMap<String, Boolean>();
+    room.path("members").forEach(member -> online.put(member.path("username").asText(), member.path("online").asBoolean()));
+    return online;
+  }
+
+  /** The room {@code roomId} as READY lists it. */
+  public static JsonNode roomInReady(JsonNode ready, String roomId) {
+    for (var room : ready.path("rooms")) if (room.path("id").asText().equals(roomId)) return room;
+    throw new AssertionError("READY does not list " + roomId + ": " + ready);
   }
 
   public static GatewayClient connect(int port) {
