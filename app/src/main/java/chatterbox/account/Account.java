@@ -11,10 +11,12 @@ import akka.persistence.typed.PersistenceId;
 import akka.persistence.typed.javadsl.CommandHandlerWithReply;
 import akka.persistence.typed.javadsl.CommandHandlerWithReplyBuilder;
 import akka.persistence.typed.javadsl.EventHandler;
+import akka.persistence.typed.javadsl.EventHandlerBuilder;
 import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import akka.persistence.typed.javadsl.ReplyEffect;
 import akka.persistence.typed.javadsl.RetentionCriteria;
 import chatterbox.platform.cluster.IdlePassivation;
+import chatterbox.platform.persistence.NodeHandlers;
 import chatterbox.platform.serialization.JsonSerializable;
 import com.typesafe.config.Config;
 
@@ -46,12 +48,13 @@ public final class Account
 
   /** Runs the accounts sharded; an account that has had no command for {@code idleTimeout} leaves memory. */
   public static void init(ActorSystem<?> system, Settings settings, Duration idleTimeout) {
-    ClusterSharding.get(system).init(Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), settings))
+    var handlers = new Handlers(settings);
+    ClusterSharding.get(system).init(Entity.of(ENTITY_TYPE_KEY, ctx -> new Account(ctx.getEntityId(), handlers))
         .withSettings(IdlePassivation.after(system, idleTimeout)));
   }
 
   public static Behavior<Command> create(String username, Settings settings) {
-    return new Account(username, settings);
+    return new Account(username, new Handlers(settings));
   }
 
   /** Registration hold and PIN lockout policy. */
@@ -203,11 +206,11 @@ public final class Account
 
   // ---- behaviour ------------------------------------------------------------------------------
 
-  private final Settings settings;
+  private final Handlers handlers;
 
-  private Account(String username, Settings settings) {
+  private Account(String username, Handlers handlers) {
     super(PersistenceId.of(ENTITY_TYPE_KEY.name(), username));
-    this.settings = settings;
+    this.handlers = handlers;
   }
 
   @Override
@@ -222,113 +225,139 @@ public final class Account
 
   @Override
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
-    var builder = newCommandHandlerWithReplyBuilder();
-    unclaimed(builder);
-    pending(builder);
-    active(builder);
-    return builder.build();
-  }
-
-  private void unclaimed(CommandHandlerWithReplyBuilder<Command, Event, State> builder) {
-    builder.forStateType(Unclaimed.class)
-        .onCommand(Claim.class, (state, cmd) -> Effect()
-            .persist(new UsernameClaimed(cmd.subjectId(), cmd.pinHash(), cmd.now()))
-            .thenReply(cmd.replyTo(), s -> new Claimed(cmd.subjectId(), null)))
-        .onCommand(CompleteRegistration.class, cmd -> Effect().reply(cmd.replyTo(), new NotPending()))
-        .onCommand(VerifyPin.class, cmd -> Effect().reply(cmd.replyTo(), new NoSuchAccount()))
-        .onCommand(CheckSession.class, cmd -> Effect().reply(cmd.replyTo(), new SessionCheck(false)))
-        .onCommand(RevokeSession.class, cmd -> Effect().reply(cmd.replyTo(), Done.getInstance()))
-        .onCommand(Unlock.class, cmd -> Effect().reply(cmd.replyTo(), Done.getInstance()))
-        .onCommand(GetSummary.class, cmd -> Effect().reply(cmd.replyTo(), new Summary(Summary.NONE, null, null)));
-  }
-
-  private void pending(CommandHandlerWithReplyBuilder<Command, Event, State> builder) {
-    builder.forStateType(Pending.class)
-        .onCommand(Claim.class, this::claimWhilePending)
-        .onCommand(CompleteRegistration.class, (state, cmd) -> state.subjectId().equals(cmd.subjectId())
-            ? Effect().persist(new RegistrationCompleted(cmd.subjectId(), cmd.now()))
-                .thenReply(cmd.replyTo(), s -> new Registered(cmd.subjectId()))
-            : Effect().reply(cmd.replyTo(), new NotPending()))
-        .onCommand(VerifyPin.class, cmd -> Effect().reply(cmd.replyTo(), new NoSuchAccount()))
-        .onCommand(CheckSession.class, cmd -> Effect().reply(cmd.replyTo(), new SessionCheck(false)))
-        .onCommand(RevokeSession.class, cmd -> Effect().reply(cmd.replyTo(), Done.getInstance()))
-        .onCommand(Unlock.class, cmd -> Effect().reply(cmd.replyTo(), Done.getInstance()))
-        .onCommand(GetSummary.class, (state, cmd) -> Effect().reply(cmd.replyTo(),
-            new Summary(Summary.PENDING, state.subjectId(), null)));
-  }
-
-  /**
-   * The same PIN continues the registration (a client retrying after a KYC hiccup). A different
-   * PIN is someone else: the name is taken, unless the hold has run out.
-   */
-  private ReplyEffect<Event, State> claimWhilePending(Pending state, Claim cmd) {
-    if (state.expired(cmd.now(), settings.registrationHold())) {
-      return Effect()
-          .persist(List.of(
-              new ClaimExpired(state.subjectId(), cmd.now()),
-              new UsernameClaimed(cmd.subjectId(), cmd.pinHash(), cmd.now())))
-          .thenReply(cmd.replyTo(), s -> new Claimed(cmd.subjectId(), state.subjectId()));
-    }
-    if (PinHasher.matches(state.pinHash(), cmd.pinHash())) {
-      return Effect().reply(cmd.replyTo(), new Claimed(state.subjectId(), null));
-    }
-    return Effect().reply(cmd.replyTo(), new UsernameTaken());
-  }
-
-  private void active(CommandHandlerWithReplyBuilder<Command, Event, State> builder) {
-    builder.forStateType(Active.class)
-        .onCommand(Claim.class, cmd -> Effect().reply(cmd.replyTo(), new UsernameTaken()))
-        .onCommand(CompleteRegistration.class, (state, cmd) -> Effect().reply(cmd.replyTo(),
-            state.subjectId().equals(cmd.subjectId()) ? new Registered(cmd.subjectId()) : new NotPending()))
-        .onCommand(VerifyPin.class, this::verifyPin)
-        .onCommand(CheckSession.class, (state, cmd) -> Effect().reply(cmd.replyTo(),
-            new SessionCheck(!state.revokedSessions().containsKey(cmd.sessionId()))))
-        .onCommand(RevokeSession.class, (state, cmd) -> Effect()
-            .persist(new SessionRevoked(cmd.sessionId(), cmd.expiresAt(), cmd.now()))
-            .thenReply(cmd.replyTo(), s -> Done.getInstance()))
-        .onCommand(Unlock.class, (state, cmd) -> Effect()
-            .persist(new AccountUnlocked())
-            .thenReply(cmd.replyTo(), s -> Done.getInstance()))
-        .onCommand(GetSummary.class, (state, cmd) -> Effect().reply(cmd.replyTo(),
-            new Summary(Summary.ACTIVE, state.subjectId(), state.lockedAt(cmd.now()) ? state.lockedUntil() : null)));
-  }
-
-  private ReplyEffect<Event, State> verifyPin(Active state, VerifyPin cmd) {
-    if (state.lockedAt(cmd.now())) {
-      return Effect().reply(cmd.replyTo(), new LockedOut(state.lockedUntil()));
-    }
-    if (PinHasher.matches(state.pinHash(), cmd.pinHash())) {
-      boolean nothingToReset = state.failuresInARow() == 0 && state.lockoutsInARow() == 0 && state.lockedUntil() == null;
-      return nothingToReset
-          ? Effect().reply(cmd.replyTo(), new PinAccepted())
-          : Effect().persist(new PinSucceeded(cmd.now())).thenReply(cmd.replyTo(), s -> new PinAccepted());
-    }
-    int failures = state.failuresInARow() + 1;
-    if (failures < settings.attemptsBeforeLock()) {
-      return Effect().persist(new PinFailed(failures, cmd.now()))
-          .thenReply(cmd.replyTo(), s -> new PinRejected(settings.attemptsBeforeLock() - failures));
-    }
-    int lockouts = state.lockoutsInARow() + 1;
-    var until = cmd.now().plus(settings.lockDuration(lockouts));
-    return Effect().persist(List.of(new PinFailed(failures, cmd.now()), new AccountLocked(until, lockouts)))
-        .thenReply(cmd.replyTo(), s -> new LockedOut(until));
+    return handlers.commands;
   }
 
   @Override
   public EventHandler<State, Event> eventHandler() {
-    var builder = newEventHandlerBuilder();
-    builder.forAnyState()
-        .onEvent(UsernameClaimed.class, (state, e) -> new Pending(e.subjectId(), e.pinHash(), e.at()))
-        .onEvent(ClaimExpired.class, (state, e) -> new Unclaimed());
-    builder.forStateType(Pending.class)
-        .onEvent(RegistrationCompleted.class, (state, e) ->
-            new Active(state.subjectId(), state.pinHash(), 0, 0, null, Map.of()));
-    builder.forStateType(Active.class)
-        .onEvent(PinFailed.class, (state, e) -> state.withPinFailure(e.failuresInARow()))
-        .onEvent(AccountLocked.class, (state, e) -> state.locked(e.until(), e.lockoutsInARow()))
-        .onEvent(PinSucceeded.class, (state, e) -> state.cleared())
-        .onEvent(AccountUnlocked.class, (state, e) -> state.cleared())
-        .onEvent(SessionRevoked.class, (state, e) -> state.withRevoked(e.sessionId(), e.expiresAt(), e.at()));
-    return builder.build();
+    return handlers.events;
+  }
+
+  /**
+   * The handlers, built once per node and shared by its accounts: they read nothing of an account
+   * but the node's settings, and Akka's builders keep a case and its predicates for each state and
+   * command, which built per account came to about 2 KB of every awake one (docs/performance.md,
+   * Change 44).
+   */
+  static final class Handlers extends NodeHandlers<Event, State> {
+    private final Settings settings;
+    private final CommandHandlerWithReply<Command, Event, State> commands;
+    private final EventHandler<State, Event> events;
+
+    Handlers(Settings settings) {
+      this.settings = settings;
+      this.commands = commandHandler();
+      this.events = eventHandler();
+    }
+
+    private CommandHandlerWithReply<Command, Event, State> commandHandler() {
+      var builder = new CommandHandlerWithReplyBuilder<Command, Event, State>();
+      unclaimed(builder);
+      pending(builder);
+      active(builder);
+      return builder.build();
+    }
+
+    private void unclaimed(CommandHandlerWithReplyBuilder<Command, Event, State> builder) {
+      builder.forStateType(Unclaimed.class)
+          .onCommand(Claim.class, (state, cmd) -> Effect()
+              .persist(new UsernameClaimed(cmd.subjectId(), cmd.pinHash(), cmd.now()))
+              .thenReply(cmd.replyTo(), s -> new Claimed(cmd.subjectId(), null)))
+          .onCommand(CompleteRegistration.class, cmd -> Effect().reply(cmd.replyTo(), new NotPending()))
+          .onCommand(VerifyPin.class, cmd -> Effect().reply(cmd.replyTo(), new NoSuchAccount()))
+          .onCommand(CheckSession.class, cmd -> Effect().reply(cmd.replyTo(), new SessionCheck(false)))
+          .onCommand(RevokeSession.class, cmd -> Effect().reply(cmd.replyTo(), Done.getInstance()))
+          .onCommand(Unlock.class, cmd -> Effect().reply(cmd.replyTo(), Done.getInstance()))
+          .onCommand(GetSummary.class, cmd -> Effect().reply(cmd.replyTo(), new Summary(Summary.NONE, null, null)));
+    }
+
+    private void pending(CommandHandlerWithReplyBuilder<Command, Event, State> builder) {
+      builder.forStateType(Pending.class)
+          .onCommand(Claim.class, this::claimWhilePending)
+          .onCommand(CompleteRegistration.class, (state, cmd) -> state.subjectId().equals(cmd.subjectId())
+              ? Effect().persist(new RegistrationCompleted(cmd.subjectId(), cmd.now()))
+                  .thenReply(cmd.replyTo(), s -> new Registered(cmd.subjectId()))
+              : Effect().reply(cmd.replyTo(), new NotPending()))
+          .onCommand(VerifyPin.class, cmd -> Effect().reply(cmd.replyTo(), new NoSuchAccount()))
+          .onCommand(CheckSession.class, cmd -> Effect().reply(cmd.replyTo(), new SessionCheck(false)))
+          .onCommand(RevokeSession.class, cmd -> Effect().reply(cmd.replyTo(), Done.getInstance()))
+          .onCommand(Unlock.class, cmd -> Effect().reply(cmd.replyTo(), Done.getInstance()))
+          .onCommand(GetSummary.class, (state, cmd) -> Effect().reply(cmd.replyTo(),
+              new Summary(Summary.PENDING, state.subjectId(), null)));
+    }
+
+    /**
+     * The same PIN continues the registration (a client retrying after a KYC hiccup). A different
+     * PIN is someone else: the name is taken, unless the hold has run out.
+     */
+    private ReplyEffect<Event, State> claimWhilePending(Pending state, Claim cmd) {
+      if (state.expired(cmd.now(), settings.registrationHold())) {
+        return Effect()
+            .persist(List.of(
+                new ClaimExpired(state.subjectId(), cmd.now()),
+                new UsernameClaimed(cmd.subjectId(), cmd.pinHash(), cmd.now())))
+            .thenReply(cmd.replyTo(), s -> new Claimed(cmd.subjectId(), state.subjectId()));
+      }
+      if (PinHasher.matches(state.pinHash(), cmd.pinHash())) {
+        return Effect().reply(cmd.replyTo(), new Claimed(state.subjectId(), null));
+      }
+      return Effect().reply(cmd.replyTo(), new UsernameTaken());
+    }
+
+    private void active(CommandHandlerWithReplyBuilder<Command, Event, State> builder) {
+      builder.forStateType(Active.class)
+          .onCommand(Claim.class, cmd -> Effect().reply(cmd.replyTo(), new UsernameTaken()))
+          .onCommand(CompleteRegistration.class, (state, cmd) -> Effect().reply(cmd.replyTo(),
+              state.subjectId().equals(cmd.subjectId()) ? new Registered(cmd.subjectId()) : new NotPending()))
+          .onCommand(VerifyPin.class, this::verifyPin)
+          .onCommand(CheckSession.class, (state, cmd) -> Effect().reply(cmd.replyTo(),
+              new SessionCheck(!state.revokedSessions().containsKey(cmd.sessionId()))))
+          .onCommand(RevokeSession.class, (state, cmd) -> Effect()
+              .persist(new SessionRevoked(cmd.sessionId(), cmd.expiresAt(), cmd.now()))
+              .thenReply(cmd.replyTo(), s -> Done.getInstance()))
+          .onCommand(Unlock.class, (state, cmd) -> Effect()
+              .persist(new AccountUnlocked())
+              .thenReply(cmd.replyTo(), s -> Done.getInstance()))
+          .onCommand(GetSummary.class, (state, cmd) -> Effect().reply(cmd.replyTo(),
+              new Summary(Summary.ACTIVE, state.subjectId(), state.lockedAt(cmd.now()) ? state.lockedUntil() : null)));
+    }
+
+    private ReplyEffect<Event, State> verifyPin(Active state, VerifyPin cmd) {
+      if (state.lockedAt(cmd.now())) {
+        return Effect().reply(cmd.replyTo(), new LockedOut(state.lockedUntil()));
+      }
+      if (PinHasher.matches(state.pinHash(), cmd.pinHash())) {
+        boolean nothingToReset = state.failuresInARow() == 0 && state.lockoutsInARow() == 0 && state.lockedUntil() == null;
+        return nothingToReset
+            ? Effect().reply(cmd.replyTo(), new PinAccepted())
+            : Effect().persist(new PinSucceeded(cmd.now())).thenReply(cmd.replyTo(), s -> new PinAccepted());
+      }
+      int failures = state.failuresInARow() + 1;
+      if (failures < settings.attemptsBeforeLock()) {
+        return Effect().persist(new PinFailed(failures, cmd.now()))
+            .thenReply(cmd.replyTo(), s -> new PinRejected(settings.attemptsBeforeLock() - failures));
+      }
+      int lockouts = state.lockoutsInARow() + 1;
+      var until = cmd.now().plus(settings.lockDuration(lockouts));
+      return Effect().persist(List.of(new PinFailed(failures, cmd.now()), new AccountLocked(until, lockouts)))
+          .thenReply(cmd.replyTo(), s -> new LockedOut(until));
+    }
+
+    private EventHandler<State, Event> eventHandler() {
+      var builder = new EventHandlerBuilder<State, Event>();
+      builder.forAnyState()
+          .onEvent(UsernameClaimed.class, (state, e) -> new Pending(e.subjectId(), e.pinHash(), e.at()))
+          .onEvent(ClaimExpired.class, (state, e) -> new Unclaimed());
+      builder.forStateType(Pending.class)
+          .onEvent(RegistrationCompleted.class, (state, e) ->
+              new Active(state.subjectId(), state.pinHash(), 0, 0, null, Map.of()));
+      builder.forStateType(Active.class)
+          .onEvent(PinFailed.class, (state, e) -> state.withPinFailure(e.failuresInARow()))
+          .onEvent(AccountLocked.class, (state, e) -> state.locked(e.until(), e.lockoutsInARow()))
+          .onEvent(PinSucceeded.class, (state, e) -> state.cleared())
+          .onEvent(AccountUnlocked.class, (state, e) -> state.cleared())
+          .onEvent(SessionRevoked.class, (state, e) -> state.withRevoked(e.sessionId(), e.expiresAt(), e.at()));
+      return builder.build();
+    }
   }
 }

@@ -8,12 +8,15 @@ import akka.cluster.sharding.typed.javadsl.Entity;
 import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
 import akka.persistence.typed.PersistenceId;
 import akka.persistence.typed.javadsl.CommandHandlerWithReply;
+import akka.persistence.typed.javadsl.CommandHandlerWithReplyBuilder;
 import akka.persistence.typed.javadsl.EventHandler;
+import akka.persistence.typed.javadsl.EventHandlerBuilder;
 import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import akka.persistence.typed.javadsl.ReplyEffect;
 import akka.persistence.typed.javadsl.RetentionCriteria;
 import chatterbox.account.Username;
 import chatterbox.platform.cluster.IdlePassivation;
+import chatterbox.platform.persistence.NodeHandlers;
 import chatterbox.platform.serialization.JsonSerializable;
 
 import java.time.Duration;
@@ -53,13 +56,13 @@ public final class UserRooms
    * command for {@code idleTimeout} leaves memory.
    */
   public static void init(ActorSystem<?> system, Duration idleTimeout, int maxRooms) {
-    ClusterSharding.get(system).init(Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), maxRooms))
+    var handlers = new Handlers(maxRooms);
+    ClusterSharding.get(system).init(Entity.of(ENTITY_TYPE_KEY, ctx -> new UserRooms(ctx.getEntityId(), handlers))
         .withSettings(IdlePassivation.after(system, idleTimeout)));
   }
 
   public static Behavior<Command> create(String username, int maxRooms) {
-    if (maxRooms < 1) throw new IllegalArgumentException("maxRooms must be at least 1, not " + maxRooms);
-    return new UserRooms(username, maxRooms);
+    return new UserRooms(username, new Handlers(maxRooms));
   }
 
   /** Why {@code username} is not the canonical form (as sessions carry it) of a valid username, or empty. */
@@ -155,11 +158,11 @@ public final class UserRooms
 
   // ---- behaviour ------------------------------------------------------------------------------
 
-  private final int maxRooms;
+  private final Handlers handlers;
 
-  private UserRooms(String username, int maxRooms) {
+  private UserRooms(String username, Handlers handlers) {
     super(PersistenceId.of(ENTITY_TYPE_KEY.name(), username));
-    this.maxRooms = maxRooms;
+    this.handlers = handlers;
   }
 
   @Override
@@ -167,48 +170,74 @@ public final class UserRooms
     return State.EMPTY;
   }
 
-  // One state type: whether a command writes depends only on the list and the flag.
   @Override
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
-    return newCommandHandlerWithReplyBuilder()
-        .forAnyState()
-        .onCommand(Add.class, this::onAdd)
-        .onCommand(Remove.class, (state, remove) -> state.has(remove.roomId())
-            ? write(new RoomRemoved(remove.roomId()), remove.replyTo())
-            : unchanged(state, remove.replyTo()))
-        .onCommand(MarkInitialized.class, (state, mark) -> state.initialized()
-            ? unchanged(state, mark.replyTo())
-            : write(new Initialized(), mark.replyTo()))
-        .onCommand(Get.class, (state, get) -> unchanged(state, get.replyTo()))
-        .build();
-  }
-
-  private ReplyEffect<Event, State> onAdd(State state, Add add) {
-    if (state.has(add.roomId())) return unchanged(state, add.replyTo().narrow());
-    if (state.roomIds().size() >= maxRooms) return Effect().reply(add.replyTo(), new Full(maxRooms));
-    return Effect().persist(new RoomAdded(add.roomId())).thenReply(add.replyTo(), added -> new Added(added.rooms()));
-  }
-
-  private ReplyEffect<Event, State> write(Event event, ActorRef<Rooms> replyTo) {
-    return Effect().persist(event).thenReply(replyTo, State::rooms);
-  }
-
-  private ReplyEffect<Event, State> unchanged(State state, ActorRef<Rooms> replyTo) {
-    return Effect().reply(replyTo, state.rooms());
+    return handlers.commands;
   }
 
   @Override
   public EventHandler<State, Event> eventHandler() {
-    return newEventHandlerBuilder()
-        .forAnyState()
-        .onEvent(RoomAdded.class, (state, added) -> state.with(added.roomId()))
-        .onEvent(RoomRemoved.class, (state, removed) -> state.without(removed.roomId()))
-        .onEvent(Initialized.class, (state, initialized) -> state.markedInitialized())
-        .build();
+    return handlers.events;
   }
 
   @Override
   public RetentionCriteria retentionCriteria() {
     return RetentionCriteria.snapshotEvery(100, 2);
+  }
+
+  /**
+   * The handlers, built once per node and shared by its lists: they read nothing of a list but the
+   * node's limit, and built per list (Akka's builders keep a case and its predicates for each
+   * command) they were part of every awake one (docs/performance.md, Change 44).
+   */
+  static final class Handlers extends NodeHandlers<Event, State> {
+    private final int maxRooms;
+    private final CommandHandlerWithReply<Command, Event, State> commands;
+    private final EventHandler<State, Event> events;
+
+    Handlers(int maxRooms) {
+      if (maxRooms < 1) throw new IllegalArgumentException("maxRooms must be at least 1, not " + maxRooms);
+      this.maxRooms = maxRooms;
+      this.commands = commandHandler();
+      this.events = eventHandler();
+    }
+
+    // One state type: whether a command writes depends only on the list and the flag.
+    private CommandHandlerWithReply<Command, Event, State> commandHandler() {
+      return new CommandHandlerWithReplyBuilder<Command, Event, State>()
+          .forAnyState()
+          .onCommand(Add.class, this::onAdd)
+          .onCommand(Remove.class, (state, remove) -> state.has(remove.roomId())
+              ? write(new RoomRemoved(remove.roomId()), remove.replyTo())
+              : unchanged(state, remove.replyTo()))
+          .onCommand(MarkInitialized.class, (state, mark) -> state.initialized()
+              ? unchanged(state, mark.replyTo())
+              : write(new Initialized(), mark.replyTo()))
+          .onCommand(Get.class, (state, get) -> unchanged(state, get.replyTo()))
+          .build();
+    }
+
+    private ReplyEffect<Event, State> onAdd(State state, Add add) {
+      if (state.has(add.roomId())) return unchanged(state, add.replyTo().narrow());
+      if (state.roomIds().size() >= maxRooms) return Effect().reply(add.replyTo(), new Full(maxRooms));
+      return Effect().persist(new RoomAdded(add.roomId())).thenReply(add.replyTo(), added -> new Added(added.rooms()));
+    }
+
+    private ReplyEffect<Event, State> write(Event event, ActorRef<Rooms> replyTo) {
+      return Effect().persist(event).thenReply(replyTo, State::rooms);
+    }
+
+    private ReplyEffect<Event, State> unchanged(State state, ActorRef<Rooms> replyTo) {
+      return Effect().reply(replyTo, state.rooms());
+    }
+
+    private EventHandler<State, Event> eventHandler() {
+      return new EventHandlerBuilder<State, Event>()
+          .forAnyState()
+          .onEvent(RoomAdded.class, (state, added) -> state.with(added.roomId()))
+          .onEvent(RoomRemoved.class, (state, removed) -> state.without(removed.roomId()))
+          .onEvent(Initialized.class, (state, initialized) -> state.markedInitialized())
+          .build();
+    }
   }
 }

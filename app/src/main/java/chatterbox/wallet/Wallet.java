@@ -9,6 +9,7 @@ import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
 import akka.persistence.typed.PersistenceId;
 import akka.persistence.typed.javadsl.CommandHandlerWithReply;
 import akka.persistence.typed.javadsl.EventHandler;
+import akka.persistence.typed.javadsl.EventHandlerBuilder;
 import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import akka.persistence.typed.javadsl.ReplyEffect;
 import akka.persistence.typed.javadsl.RetentionCriteria;
@@ -82,12 +83,13 @@ public final class Wallet extends EventSourcedBehaviorWithEnforcedReplies<Wallet
 
   /** Runs the wallets sharded; a wallet that has had no command for {@code idleTimeout} leaves memory. */
   public static void init(ActorSystem<?> system, Settings settings, Duration idleTimeout) {
-    ClusterSharding.get(system).init(Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), settings))
+    var events = eventHandler(settings.finishedWindow());
+    ClusterSharding.get(system).init(Entity.of(ENTITY_TYPE_KEY, ctx -> new Wallet(ctx.getEntityId(), settings, events))
         .withSettings(IdlePassivation.after(system, idleTimeout)));
   }
 
   public static Behavior<Command> create(String walletId, Settings settings) {
-    return new Wallet(walletId, settings);
+    return new Wallet(walletId, settings, eventHandler(settings.finishedWindow()));
   }
 
   /** A wallet with the default snapshot interval and a window of {@code finishedWindow} ids. */
@@ -313,15 +315,15 @@ public final class Wallet extends EventSourcedBehaviorWithEnforcedReplies<Wallet
 
   private final String walletId;
   private final boolean mayGoNegative;
-  private final int finishedWindow;
   private final int snapshotEvery;
   private final boolean holdDebits;
+  private final EventHandler<State, Event> events;
 
-  private Wallet(String walletId, Settings settings) {
+  private Wallet(String walletId, Settings settings, EventHandler<State, Event> events) {
     super(PersistenceId.of(ENTITY_TYPE_KEY.name(), walletId));
     this.walletId = walletId;
     this.mayGoNegative = TREASURY_ID.equals(walletId);
-    this.finishedWindow = settings.finishedWindow();
+    this.events = events;
     this.snapshotEvery = settings.snapshotEvery();
     this.holdDebits = settings.holdDebits();
   }
@@ -418,7 +420,17 @@ public final class Wallet extends EventSourcedBehaviorWithEnforcedReplies<Wallet
 
   @Override
   public EventHandler<State, Event> eventHandler() {
-    return newEventHandlerBuilder()
+    return events;
+  }
+
+  /**
+   * The event handler, built once per node and shared by its wallets: it reads nothing of a wallet
+   * but the node's window, and built per wallet (Akka's builder keeps a case and its predicates for
+   * each event) it was part of every awake one (docs/performance.md, Change 44). The command
+   * handler stays per wallet, for the events it writes carry the wallet's id.
+   */
+  static EventHandler<State, Event> eventHandler(int finishedWindow) {
+    return new EventHandlerBuilder<State, Event>()
         .forAnyState()
         .onEvent(FundsDebited.class, (state, debited) -> state.debit(debited.transferId(), debited.amount(), finishedWindow))
         .onEvent(FundsHeld.class, (state, held) -> state.hold(held.transferId(), held.amount()))
