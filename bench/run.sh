@@ -20,7 +20,8 @@
 # BENCH_CONNECTIONS_HEAP_DUMP (0; 1 also dumps the app's heap at the plateau and after the idle wait, for bench/tools/heap-breakdown.sh),
 # BENCH_USER_ENTITIES_IDLE_SECONDS (the app's chatterbox.user-entities-idle-timeout: 120 as the product; smoke 2),
 # BENCH_GATLING_HEAP, BENCH_COLD_HISTORY, BENCH_COLD_TRANSFERS, BENCH_COLD_ROUNDS, BENCH_COLD_WARMUP_ROUNDS, BENCH_COLD_IDLE_MS,
-# PGBENCH_SCALE, PGBENCH_CLIENTS, PGBENCH_THREADS,
+# PGBENCH_SCALE (PGBENCH_CLIENTS), PGBENCH_CLIENTS, PGBENCH_THREADS,
+# BENCH_SAMPLE_MACHINE (1: bench/tools/sample-machine.sh runs beside the scenarios, and the transfers' CPU split is printed),
 # BENCH_APP_PORT (18080), BENCH_KYC_PORT (18081), BENCH_APP_REMOTE_PORT (25620), BENCH_KYC_REMOTE_PORT
 # (25630), BENCH_DB (bench; pgbench uses BENCH_DB_pgbench), BENCH_APP_JAVA_OPTS, BENCH_KYC_JAVA_OPTS,
 # PGHOST/PGPORT/PGUSER (127.0.0.1/5432/postgres). Two runs at once need their own ports and BENCH_DB.
@@ -65,12 +66,16 @@ fi
 : "${BENCH_FANOUT_WARMUP_SECONDS:=10}"
 : "${BENCH_CONNECTIONS:=5000}" "${BENCH_CONNECTIONS_USERS:=100}" "${BENCH_CONNECTIONS_RATE:=100}"
 : "${BENCH_CONNECTIONS_HEARTBEAT_MS:=30000}" "${BENCH_GATLING_HEAP:=1g}" "${BENCH_CONNECTIONS_IN_GENERAL:=0}"
-: "${BENCH_CONNECTIONS_HEAP_DUMP:=0}"
+: "${BENCH_CONNECTIONS_HEAP_DUMP:=0}" "${BENCH_SAMPLE_MACHINE:=1}"
 : "${BENCH_USER_ENTITIES_IDLE_SECONDS:=120}"
 : "${BENCH_COLD_HISTORY:=100000}" "${BENCH_COLD_TRANSFERS:=10000}" "${BENCH_COLD_ROUNDS:=30}" "${BENCH_COLD_IDLE_MS:=1000}"
 : "${BENCH_COLD_WARMUP_ROUNDS:=30}"
 : "${BENCH_EJABBERD_PORT:=19580}" "${BENCH_EJABBERD_DIST_PORT:=19591}"
-: "${BENCH_FANOUT_POST_EVERY_MS:=500}" "${PGBENCH_SCALE:=1}" "${PGBENCH_CLIENTS:=8}" "${PGBENCH_THREADS:=2}"
+: "${BENCH_FANOUT_POST_EVERY_MS:=500}" "${PGBENCH_CLIENTS:=8}" "${PGBENCH_THREADS:=2}"
+# pgbench's own documentation: the scale should be at least the number of clients, else it "mostly
+# measures update contention" on the branch rows (scale 1 with 8 clients gave 2,950 tps against 4,700
+# at scale 8 on this machine: docs/performance.md, twenty-fourth session).
+: "${PGBENCH_SCALE:=$PGBENCH_CLIENTS}"
 : "${BENCH_APP_PORT:=18080}" "${BENCH_KYC_PORT:=18081}" "${BENCH_APP_REMOTE_PORT:=25620}" "${BENCH_KYC_REMOTE_PORT:=25630}"
 : "${BENCH_DB:=bench}"
 pgbench_db="${BENCH_DB}_pgbench"
@@ -179,6 +184,11 @@ stop_app() {
 }
 start_app
 log "stack up"
+# The machine's CPU split (app, PostgreSQL, Gatling, the rest) per transfer, printed under the table.
+if [[ $BENCH_SAMPLE_MACHINE == 1 ]]; then
+  BENCH_DB="$BENCH_DB" "$BENCH_DIR/tools/sample-machine.sh" "$RUN_DIR/machine-samples.txt" &
+  pids+=($!)
+fi
 
 # 4. Scenarios (each seeds its own users in its before hook).
 gatling() { # simulation-class results-name
@@ -261,3 +271,11 @@ PROPS
 
 # 6. One table.
 java -cp "$BENCH_DIR/target/test-classes" chatterbox.bench.Report "$RUN_DIR" | tee "$RUN_DIR/table.txt"
+if [[ -s "$RUN_DIR/machine-samples.txt" && -f "$RUN_DIR/transfers-phases.properties" ]]; then
+  if command -v python3 >/dev/null; then
+    { echo; echo "The machine's CPU per transfer (bench/tools/phase-costs.py):"
+      "$BENCH_DIR/tools/phase-costs.py" "$RUN_DIR/machine-samples.txt" "$RUN_DIR"; } | tee -a "$RUN_DIR/table.txt"
+  else
+    echo "(no python3: the machine's CPU per transfer is not printed; samples in $RUN_DIR/machine-samples.txt)"
+  fi
+fi

@@ -41,8 +41,14 @@ def costs(samples, start, end, completed):
     busy = (last[1] - first[1]) / CLOCK_TICKS
     app = (last[3] - first[3]) / CLOCK_TICKS
     wal = ", %.1f KB of WAL" % ((last[6] - first[6]) / transfers / 1024) if len(first) > 6 else ""
-    return ("cores busy %.2f, CPU per transfer: machine %.2f ms, app %.2f ms; per transfer: %.0f context switches, %.2f commits%s"
-            % (busy / seconds, 1000 * busy / transfers, 1000 * app / transfers,
+    split = ""
+    if len(first) > 8:  # PostgreSQL's and the load generator's CPU, the rest being the kernel's and others'
+        postgres = (last[7] - first[7]) / CLOCK_TICKS
+        load = (last[8] - first[8]) / CLOCK_TICKS
+        split = ", PostgreSQL %.2f ms, Gatling %.2f ms, the rest %.2f ms" % (
+            1000 * postgres / transfers, 1000 * load / transfers, 1000 * (busy - app - postgres - load) / transfers)
+    return ("cores busy %.2f, CPU per transfer: machine %.2f ms, app %.2f ms%s; per transfer: %.0f context switches, %.2f commits%s"
+            % (busy / seconds, 1000 * busy / transfers, 1000 * app / transfers, split,
                (last[4] - first[4]) / transfers, (last[5] - first[5]) / transfers, wal))
 
 
@@ -50,8 +56,8 @@ def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__)
     with open(sys.argv[1]) as f:
-        # six columns, or seven with the WAL position (samples taken before it was added have six)
-        samples = [tuple(int(float(v)) for v in line.split()) for line in f if len(line.split()) in (6, 7)]
+        # six columns, seven with the WAL position, nine with PostgreSQL's and Gatling's CPU (older samples have fewer)
+        samples = [tuple(int(float(v)) for v in line.split()) for line in f if len(line.split()) in (6, 7, 9)]
     for name, start, end, completed in phases(sys.argv[2]):
         print("%-13s %s" % (name + ":", costs(samples, start, end, completed) or "too few samples in the window"))
 
