@@ -19,7 +19,8 @@ set -euo pipefail
 out=${1:?usage: sample-machine.sh OUTPUT_FILE}
 db=${BENCH_DB:-bench}
 : > "$out"
-# utime+stime of the given pids, summed (a pid gone since pgrep counts nothing).
+# utime+stime of the given pids, summed (a pid gone since pgrep counts nothing): fields 14 and 15 of
+# /proc/PID/stat, counted after the command name, which may hold spaces.
 jiffies_of() {
   local total=0 pid
   for pid in "$@"; do
@@ -31,7 +32,6 @@ jiffies_of() {
 while true; do
   read -r _ user nice system idle iowait irq softirq steal _ < /proc/stat
   busy=$((user + nice + system + irq + softirq + steal))
-  # Fields 14 and 15 (utime, stime) counted after the command name, which may hold spaces.
   app=$(jiffies_of $(pgrep -f 'app/target/app.jar' | head -1 || true))
   postgres=$(jiffies_of $(pgrep -x postgres || true))
   load=$(jiffies_of $(pgrep -f 'gatling' || true))
