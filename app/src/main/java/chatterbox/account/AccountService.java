@@ -48,7 +48,7 @@ public final class AccountService {
   }
 
   public CompletionStage<LoginResult> login(String rawUsername, String pin) {
-    if (!Username.isValid(rawUsername) || pin == null || !pin.matches("\\d{4}")) {
+    if (!Username.isValid(rawUsername) || !PinPolicy.isWellFormed(pin)) {
       return CompletableFuture.completedFuture(new BadCredentials());
     }
     var username = Username.normalize(rawUsername);

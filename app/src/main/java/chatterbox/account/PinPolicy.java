@@ -27,7 +27,23 @@ public final class PinPolicy {
       "6789", "7890", "0123", "3210", "5432", "6543", "7654", "8765", "9876", "0001",
       "1000", "0007", "1023", "1029", "2014", "1369", "1470", "0258", "9630", "8520");
 
+  /** Why a PIN that is not {@link #isWellFormed well formed} is refused, wherever one is typed. */
+  public static final String NOT_WELL_FORMED = "must be exactly 4 digits";
+
   private PinPolicy() {}
+
+  /**
+   * Whether {@code pin} is exactly four ASCII digits: the form every PIN has, checked before
+   * anything asks an account (on every login and payment, so without a regular expression).
+   */
+  public static boolean isWellFormed(String pin) {
+    if (pin == null || pin.length() != 4) return false;
+    for (int i = 0; i < 4; i++) {
+      char c = pin.charAt(i);
+      if (c < '0' || c > '9') return false;
+    }
+    return true;
+  }
 
   /**
    * Why {@code pin} may not be chosen, or empty when it may.
@@ -35,7 +51,7 @@ public final class PinPolicy {
    * @param nationalId the person's national ID (any accepted form), or null when not known
    */
   public static Optional<String> problem(String pin, String nationalId) {
-    if (pin == null || !pin.matches("\\d{4}")) return Optional.of("must be exactly 4 digits");
+    if (!isWellFormed(pin)) return Optional.of(NOT_WELL_FORMED);
     if (pin.chars().distinct().count() == 1) return Optional.of("must not be one digit repeated");
     if (isStraightRun(pin)) return Optional.of("must not be a straight sequence of digits");
     if (nationalId != null && birthDateParts(nationalId).contains(pin)) {

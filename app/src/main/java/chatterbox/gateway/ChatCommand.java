@@ -1,6 +1,7 @@
 package chatterbox.gateway;
 
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * What a line typed in a room means: a message, or one of the slash commands. Parsing is pure and
@@ -9,6 +10,9 @@ import java.util.List;
 sealed interface ChatCommand {
 
   int MAX_MESSAGE = 2000;
+
+  /** Between a command's words; compiled once, as String.split would compile it for every line. */
+  Pattern WHITESPACE = Pattern.compile("\\s+");
 
   /** Usage and description of each command, for /help and for unknown commands. */
   List<List<String>> COMMANDS = List.of(
@@ -41,7 +45,7 @@ sealed interface ChatCommand {
       }
       return new Message(text);
     }
-    var words = text.split("\\s+");
+    var words = WHITESPACE.split(text);
     var name = words[0].toLowerCase();
     return switch (name) {
       case "/join" -> words.length == 2 ? new Join(words[1].toLowerCase())

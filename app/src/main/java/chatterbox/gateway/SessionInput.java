@@ -2,6 +2,7 @@ package chatterbox.gateway;
 
 import chatterbox.platform.runtime.Failures;
 import akka.actor.typed.javadsl.ActorContext;
+import chatterbox.account.PinPolicy;
 import chatterbox.account.Username;
 import chatterbox.metrics.Metrics;
 import chatterbox.room.Room;
@@ -162,7 +163,7 @@ final class SessionInput {
           "the confirmation window has passed; type /send again"));
       return;
     }
-    if (confirm.pin() == null || !confirm.pin().matches("\\d{4}")) {
+    if (!PinPolicy.isWellFormed(confirm.pin())) {
       dispatch("TRANSFER_FAILED", Events.transferFailed(confirm.transferId(), "wrong_pin", "the PIN is 4 digits"));
       return;
     }

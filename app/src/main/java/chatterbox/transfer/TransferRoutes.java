@@ -7,6 +7,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import chatterbox.account.AccountService;
 import chatterbox.account.AuthenticatedRoutes;
+import chatterbox.account.PinPolicy;
 import chatterbox.account.Username;
 import chatterbox.ledger.Ledger;
 import chatterbox.platform.http.Validation;
@@ -78,7 +79,7 @@ public final class TransferRoutes extends AuthenticatedRoutes {
         .check("transferId", Transfer.idProblem(request.transferId()))
         .check("to", Username.problem(request.to()))
         .check("amount", amount.problem())
-        .require(request.pin() != null && request.pin().matches("\\d{4}"), "pin", "must be exactly 4 digits");
+        .require(PinPolicy.isWellFormed(request.pin()), "pin", PinPolicy.NOT_WELL_FORMED);
     if (!validation.isValid()) return invalid(validation.errors());
     long minorUnits = ((Money.Amount) amount).minorUnits();
     return outcome(payments.pay(payer, request.transferId(), request.to(), minorUnits, request.pin()), result -> {
