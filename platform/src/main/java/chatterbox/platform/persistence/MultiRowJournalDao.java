@@ -23,9 +23,7 @@ import slick.jdbc.SimpleJdbcAction;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 
@@ -34,25 +32,22 @@ import java.util.List;
  * their tags is written by one statement, where the library's own DAO (5.2) sends one {@code INSERT
  * ... RETURNING} per event, one per tag row, and the transaction's begin and commit. The journal
  * already gathers the writes of many entities into one batch ({@code jdbc-journal.batchSize},
- * {@code parallelism}); this makes such a batch one round trip to PostgreSQL: a multi-row insert of
- * the events whose {@code RETURNING} feeds the insert of the tag rows in the same statement, run in
- * autocommit (a statement is atomic on its own, and its commit travels with it). Every round trip
- * saved is two wake-ups saved on a machine whose cores the database shares with the node (the
- * transfers benchmark, docs/performance.md, Changes 14 and 26).
+ * {@code parallelism}); this makes such a batch one round trip to PostgreSQL: an insert of the
+ * events, unnested from one array per column, whose {@code RETURNING} feeds the insert of the tag
+ * rows in the same statement, run in autocommit (a statement is atomic on its own, and its commit
+ * travels with it). Every round trip saved is two wake-ups saved on a machine whose cores the
+ * database shares with the node (the transfers benchmark, docs/performance.md, Changes 14, 26 and 45).
  *
  * <p>Written exactly as the library writes: the same columns and values, events in ascending
  * sequence number (so each entity's events take ascending {@code ordering} values, which the tag
  * queries read by), the batch atomic (one failed row fails every write of the batch, as before).
- * A batch too large for one statement's parameters is written in chunks inside one transaction.
- * Reads, deletes and everything else are the library's.
+ * A batch of more than {@link #MAX_ROWS_PER_STATEMENT} events is written in chunks inside one
+ * transaction. Reads, deletes and everything else are the library's.
  */
 public class MultiRowJournalDao extends DefaultJournalDao {
 
   /** Events per statement at most. */
   static final int MAX_ROWS_PER_STATEMENT = 1000;
-
-  /** Bind parameters one statement may carry (the protocol counts them in 16 bits). */
-  static final int MAX_PARAMETERS = 65_535;
 
   private final JournalRowsInsert insert;
 
@@ -108,29 +103,36 @@ public class MultiRowJournalDao extends DefaultJournalDao {
     }
   }
 
-  /** The batch's statement: events and tags in one, or a transaction of such statements for a batch too large for one. */
+  /**
+   * The batch's statement: events and tags in one, or a transaction of such statements for a batch
+   * too large for one. Each column travels as one array parameter and the statement unnests them,
+   * so its text is the same for every batch: the driver parses it once per connection and, after a
+   * few uses, PostgreSQL keeps it prepared, where a statement with a row of placeholders per event
+   * was new text for almost every batch size, parsed and planned anew each time.
+   */
   static final class JournalRowsInsert {
-    private static final int EVENT_COLUMNS = 12;
-    private static final int TAG_COLUMNS = 3;
-
     private final String insertEvents;
-    private final String insertTagsOfInserted;
-    private final String joinedOnTheirEvents;
+    private final String insertEventsAndTags;
 
     JournalRowsInsert(EventJournalTableConfiguration journal, EventTagTableConfiguration tags) {
       var c = journal.columnNames();
-      this.insertEvents = "INSERT INTO " + qualified(journal.schemaName(), journal.tableName()) + " ("
-          + String.join(", ", c.deleted(), c.persistenceId(), c.sequenceNumber(), c.writer(), c.writeTimestamp(),
-              c.adapterManifest(), c.eventSerId(), c.eventSerManifest(), c.eventPayload(), c.metaSerId(),
-              c.metaSerManifest(), c.metaPayload())
-          + ") VALUES ";
+      var columns = String.join(", ", c.deleted(), c.persistenceId(), c.sequenceNumber(), c.writer(), c.writeTimestamp(),
+          c.adapterManifest(), c.eventSerId(), c.eventSerManifest(), c.eventPayload(), c.metaSerId(),
+          c.metaSerManifest(), c.metaPayload());
+      // The events go in the arrays' order (each entity's in ascending sequence number), so that
+      // each entity's events take ascending orderings.
+      this.insertEvents = "INSERT INTO " + qualified(journal.schemaName(), journal.tableName()) + " (" + columns + ")"
+          + " SELECT " + columns + " FROM unnest(?::boolean[], ?::text[], ?::bigint[], ?::text[], ?::bigint[], ?::text[],"
+          + " ?::integer[], ?::text[], ?::bytea[], ?::integer[], ?::text[], ?::bytea[]) WITH ORDINALITY"
+          + " AS event(" + columns + ", position) ORDER BY position";
       // The tag rows name their event by persistence id and sequence number; the join finds the
       // ordering the events' insert just took.
-      this.insertTagsOfInserted = " RETURNING " + c.persistenceId() + ", " + c.sequenceNumber() + ", " + c.ordering() + ")"
+      this.insertEventsAndTags = "WITH inserted AS (" + insertEvents
+          + " RETURNING " + c.persistenceId() + ", " + c.sequenceNumber() + ", " + c.ordering() + ")"
           + " INSERT INTO " + qualified(tags.schemaName(), tags.tableName())
           + " (" + tags.columnNames().eventId() + ", " + tags.columnNames().tag() + ")"
-          + " SELECT inserted." + c.ordering() + ", tags.tag FROM inserted JOIN (VALUES ";
-      this.joinedOnTheirEvents = ") AS tags(persistence_id, sequence_number, tag)"
+          + " SELECT inserted." + c.ordering() + ", tags.tag FROM inserted"
+          + " JOIN unnest(?::text[], ?::bigint[], ?::text[]) AS tags(persistence_id, sequence_number, tag)"
           + " ON inserted." + c.persistenceId() + " = tags.persistence_id AND inserted." + c.sequenceNumber() + " = tags.sequence_number";
     }
 
@@ -156,39 +158,21 @@ public class MultiRowJournalDao extends DefaultJournalDao {
       }
     }
 
-    /** The rows in order, cut where a statement would carry too many events or parameters. */
+    /** The rows in order, cut every {@link #MAX_ROWS_PER_STATEMENT}. */
     private static List<List<TaggedRow>> chunks(List<TaggedRow> rows) {
       var chunks = new ArrayList<List<TaggedRow>>();
-      int from = 0;
-      int parameters = 0;
-      for (int i = 0; i < rows.size(); i++) {
-        int needed = EVENT_COLUMNS + TAG_COLUMNS * rows.get(i).tags().size();
-        if (i > from && (i - from == MAX_ROWS_PER_STATEMENT || parameters + needed > MAX_PARAMETERS)) {
-          chunks.add(rows.subList(from, i));
-          from = i;
-          parameters = 0;
-        }
-        parameters += needed;
+      for (int from = 0; from < rows.size(); from += MAX_ROWS_PER_STATEMENT) {
+        chunks.add(rows.subList(from, Math.min(from + MAX_ROWS_PER_STATEMENT, rows.size())));
       }
-      chunks.add(rows.subList(from, rows.size()));
       return chunks;
     }
 
     /** One statement: the rows (in the order given) and their tags. */
     private void insert(Connection connection, List<TaggedRow> rows) throws SQLException {
       int tagCount = rows.stream().mapToInt(r -> r.tags().size()).sum();
-      var events = insertEvents + placeholders(rows.size(), EVENT_COLUMNS);
-      var sql = tagCount == 0 ? events : "WITH inserted AS (" + events + insertTagsOfInserted + placeholders(tagCount, TAG_COLUMNS) + joinedOnTheirEvents;
-      try (var statement = connection.prepareStatement(sql)) {
-        int p = 1;
-        for (var tagged : rows) p = bindEvent(statement, p, tagged.row());
-        for (var tagged : rows) {
-          for (var tag : tagged.tags()) {
-            statement.setString(p++, tagged.row().persistenceId());
-            statement.setLong(p++, tagged.row().sequenceNumber());
-            statement.setString(p++, tag);
-          }
-        }
+      try (var statement = connection.prepareStatement(tagCount == 0 ? insertEvents : insertEventsAndTags)) {
+        bindEvents(statement, rows);
+        if (tagCount > 0) bindTags(statement, rows, tagCount);
         int written = statement.executeUpdate();
         int expected = tagCount == 0 ? rows.size() : tagCount;
         if (written != expected) {
@@ -197,29 +181,57 @@ public class MultiRowJournalDao extends DefaultJournalDao {
       }
     }
 
-    private static int bindEvent(PreparedStatement statement, int p, JournalAkkaSerializationRow row) throws SQLException {
-      statement.setBoolean(p++, row.deleted());
-      statement.setString(p++, row.persistenceId());
-      statement.setLong(p++, row.sequenceNumber());
-      statement.setString(p++, row.writer());
-      statement.setLong(p++, row.writeTimestamp());
-      statement.setString(p++, row.adapterManifest());
-      statement.setInt(p++, row.eventSerId());
-      statement.setString(p++, row.eventSerManifest());
-      statement.setBytes(p++, row.eventPayload());
-      Option<Object> metaSerId = row.metaSerId();
-      if (metaSerId.isDefined()) statement.setInt(p++, (Integer) metaSerId.get());
-      else statement.setNull(p++, Types.INTEGER);
-      statement.setString(p++, row.metaSerManifest().isDefined() ? row.metaSerManifest().get() : null);
-      if (row.metaPayload().isDefined()) statement.setBytes(p++, row.metaPayload().get());
-      else statement.setNull(p++, Types.BINARY);
-      return p;
+    /** The events' twelve columns, an array each (the driver encodes Java arrays as PostgreSQL arrays). */
+    private static void bindEvents(PreparedStatement statement, List<TaggedRow> rows) throws SQLException {
+      int n = rows.size();
+      var deleted = new boolean[n];
+      var persistenceIds = new String[n];
+      var sequenceNumbers = new long[n];
+      var writers = new String[n];
+      var writeTimestamps = new long[n];
+      var adapterManifests = new String[n];
+      var eventSerIds = new int[n];
+      var eventSerManifests = new String[n];
+      var eventPayloads = new byte[n][];
+      var metaSerIds = new Integer[n];
+      var metaSerManifests = new String[n];
+      var metaPayloads = new byte[n][];
+      for (int i = 0; i < n; i++) {
+        var row = rows.get(i).row();
+        deleted[i] = row.deleted();
+        persistenceIds[i] = row.persistenceId();
+        sequenceNumbers[i] = row.sequenceNumber();
+        writers[i] = row.writer();
+        writeTimestamps[i] = row.writeTimestamp();
+        adapterManifests[i] = row.adapterManifest();
+        eventSerIds[i] = row.eventSerId();
+        eventSerManifests[i] = row.eventSerManifest();
+        eventPayloads[i] = row.eventPayload();
+        metaSerIds[i] = row.metaSerId().isDefined() ? (Integer) row.metaSerId().get() : null;
+        metaSerManifests[i] = row.metaSerManifest().isDefined() ? row.metaSerManifest().get() : null;
+        metaPayloads[i] = row.metaPayload().isDefined() ? row.metaPayload().get() : null;
+      }
+      Object[] columns = {deleted, persistenceIds, sequenceNumbers, writers, writeTimestamps, adapterManifests,
+          eventSerIds, eventSerManifests, eventPayloads, metaSerIds, metaSerManifests, metaPayloads};
+      for (int i = 0; i < columns.length; i++) statement.setObject(i + 1, columns[i]);
     }
 
-    /** {@code (?, ?), (?, ?)} for rows = 2, columns = 2. */
-    private static String placeholders(int rows, int columns) {
-      var row = "(" + String.join(", ", Collections.nCopies(columns, "?")) + ")";
-      return String.join(", ", Collections.nCopies(rows, row));
+    /** The tag rows' three columns, after the events' twelve. */
+    private static void bindTags(PreparedStatement statement, List<TaggedRow> rows, int tagCount) throws SQLException {
+      var persistenceIds = new String[tagCount];
+      var sequenceNumbers = new long[tagCount];
+      var tags = new String[tagCount];
+      int t = 0;
+      for (var tagged : rows) {
+        for (var tag : tagged.tags()) {
+          persistenceIds[t] = tagged.row().persistenceId();
+          sequenceNumbers[t] = tagged.row().sequenceNumber();
+          tags[t++] = tag;
+        }
+      }
+      statement.setObject(13, persistenceIds);
+      statement.setObject(14, sequenceNumbers);
+      statement.setObject(15, tags);
     }
 
     private static String qualified(Option<String> schema, String table) {

@@ -217,15 +217,16 @@ class MultiRowJournalDaoTest {
     }
   }
 
-  /** Events with many tags are cut by the protocol's limit on parameters, not only by their count. */
+  /** An event with many tags, in a full statement: every tag row is written. */
   @Test
-  void aBatchWithManyTagsIsCutWhereItsParametersWouldOverflow() throws Exception {
+  void aFullStatementOfEventsWithManyTagsWritesEveryTag() throws Exception {
     var tags = IntStream.range(0, 30).mapToObj(i -> "many-" + i).collect(java.util.stream.Collectors.toSet());
     var batch = IntStream.rangeClosed(1, MultiRowJournalDao.MAX_ROWS_PER_STATEMENT).mapToObj(seq -> row("Many|tags", seq, tags)).toList();
     try (var connection = connect()) {
       insert().writeAtomically(connection, batch);
       assertEquals(Map.of("Many|tags", (long) batch.size()), eventCounts(connection, "Many|%"));
       assertEquals(batch.size(), tagCount(connection, "many-7"));
+      assertEquals(batch.size(), tagCount(connection, "many-29"));
     }
   }
 
@@ -255,6 +256,38 @@ class MultiRowJournalDaoTest {
   }
 
   /**
+   * Batches of any size are the same statement text (one with tags, one without), so the driver
+   * parses each once per connection and PostgreSQL can keep them prepared; text that changed with
+   * the batch's size was parsed and planned anew for almost every batch.
+   */
+  @Test
+  void everyBatchSizeIsTheSameStatement() throws Exception {
+    try (var real = connect()) {
+      var statements = new ArrayList<String>();
+      var recording = (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+          (proxy, method, args) -> {
+            if (method.getName().equals("prepareStatement")) statements.add((String) args[0]);
+            try {
+              return method.invoke(real, args);
+            } catch (InvocationTargetException e) {
+              throw e.getCause();
+            }
+          });
+      var insert = insert();
+      insert.writeAtomically(recording, List.of(row("Same|a", 1, Set.of("same"))));
+      insert.writeAtomically(recording, IntStream.rangeClosed(1, 7).mapToObj(seq -> row("Same|b", seq, Set.of("same", "other"))).toList());
+      insert.writeAtomically(recording, List.of(row("Same|c", 1, Set.of())));
+      insert.writeAtomically(recording, IntStream.rangeClosed(1, 3).mapToObj(seq -> row("Same|d", seq, Set.of())).toList());
+
+      assertEquals(4, statements.size());
+      assertEquals(statements.get(0), statements.get(1), "one statement for tagged batches of any size");
+      assertEquals(statements.get(2), statements.get(3), "one statement for untagged batches of any size");
+      assertEquals(Map.of("Same|a", 1L, "Same|b", 7L, "Same|c", 1L, "Same|d", 3L), eventCounts(real, "Same|%"));
+      assertEquals(8, tagCount(real, "same"));
+    }
+  }
+
+  /**
    * Tagging an event writes the tag row only: the journal row stays as its insert left it, with no
    * lock of the tag's insert on it (the library's schema has a foreign key from the tag to its event,
    * whose check locks the event row and writes that to the WAL, once per tag row).
@@ -271,6 +304,35 @@ class MultiRowJournalDaoTest {
         while (rows.next()) lockers.put(rows.getString(1), rows.getString(2));
         assertEquals(Map.of("Quiet|a", "0", "Quiet|b", "0"), lockers, "no transaction locked or changed the events after inserting them");
       }
+    }
+  }
+
+  /** Every column goes in as given, metadata present or absent within one batch. */
+  @Test
+  void everyColumnIsWrittenAsGiven() throws Exception {
+    var withMeta = new TaggedRow(new JournalAkkaSerializationRow(0, false, "Cols|a", 1, "writer-1", 1234L, "adapted",
+        new byte[] {0, 1, (byte) 255}, 7, "event-manifest", Option.apply(new byte[] {42}), Option.apply(9),
+        Option.apply("meta-manifest")), Set.of("cols"));
+    var withoutMeta = new TaggedRow(new JournalAkkaSerializationRow(0, true, "Cols|a", 2, "writer-2", 5678L, "",
+        new byte[0], 8, "", Option.empty(), Option.empty(), Option.empty()), Set.of());
+    try (var connection = connect()) {
+      insert().writeAtomically(connection, List.of(withoutMeta, withMeta));
+      try (var rows = connection.createStatement().executeQuery(
+          "SELECT deleted, sequence_number, writer, write_timestamp, adapter_manifest, event_ser_id, event_ser_manifest,"
+              + " event_payload, meta_ser_id, meta_ser_manifest, meta_payload FROM event_journal"
+              + " WHERE persistence_id = 'Cols|a' ORDER BY ordering")) {
+        var read = new ArrayList<String>();
+        while (rows.next()) {
+          read.add(rows.getBoolean(1) + " " + rows.getLong(2) + " " + rows.getString(3) + " " + rows.getLong(4) + " "
+              + rows.getString(5) + " " + rows.getInt(6) + " " + rows.getString(7) + " "
+              + java.util.Arrays.toString(rows.getBytes(8)) + " " + rows.getObject(9) + " " + rows.getString(10) + " "
+              + java.util.Arrays.toString(rows.getBytes(11)));
+        }
+        assertEquals(List.of(
+            "false 1 writer-1 1234 adapted 7 event-manifest [0, 1, -1] 9 meta-manifest [42]",
+            "true 2 writer-2 5678  8  [] null null null"), read);
+      }
+      assertEquals(1, tagCount(connection, "cols"));
     }
   }
 
