@@ -238,15 +238,7 @@ class MultiRowJournalDaoTest {
   void aBatchIsOneStatementWithItsCommit() throws Exception {
     try (var real = connect()) {
       var calls = new ArrayList<String>();
-      var counting = (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
-          (proxy, method, args) -> {
-            calls.add(method.getName());
-            try {
-              return method.invoke(real, args);
-            } catch (InvocationTargetException e) {
-              throw e.getCause();
-            }
-          });
+      var counting = watched(real, (method, args) -> calls.add(method));
       insert().writeAtomically(counting, List.of(row("Trip|a", 1, Set.of("trip")), row("Trip|b", 1, Set.of("trip", "other")), row("Trip|a", 2, Set.of())));
 
       assertEquals(List.of("prepareStatement"), calls.stream().filter(call -> !call.equals("getAutoCommit")).toList());
@@ -264,15 +256,9 @@ class MultiRowJournalDaoTest {
   void everyBatchSizeIsTheSameStatement() throws Exception {
     try (var real = connect()) {
       var statements = new ArrayList<String>();
-      var recording = (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
-          (proxy, method, args) -> {
-            if (method.getName().equals("prepareStatement")) statements.add((String) args[0]);
-            try {
-              return method.invoke(real, args);
-            } catch (InvocationTargetException e) {
-              throw e.getCause();
-            }
-          });
+      var recording = watched(real, (method, args) -> {
+        if (method.equals("prepareStatement")) statements.add((String) args[0]);
+      });
       var insert = insert();
       insert.writeAtomically(recording, List.of(row("Same|a", 1, Set.of("same"))));
       insert.writeAtomically(recording, IntStream.rangeClosed(1, 7).mapToObj(seq -> row("Same|b", seq, Set.of("same", "other"))).toList());
@@ -334,6 +320,19 @@ class MultiRowJournalDaoTest {
       }
       assertEquals(1, tagCount(connection, "cols"));
     }
+  }
+
+  /** {@code real}, telling {@code onCall} the name and arguments of every method called on it first. */
+  private static Connection watched(Connection real, java.util.function.BiConsumer<String, Object[]> onCall) {
+    return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+        (proxy, method, args) -> {
+          onCall.accept(method.getName(), args);
+          try {
+            return method.invoke(real, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
   }
 
   private static JournalRowsInsert insert() {
